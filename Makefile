@@ -1,0 +1,55 @@
+# Two commands on a fresh machine: `make run` and `make test`. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# A throwaway key for test and lint runs only; production sets DJANGO_SECRET_KEY itself.
+TEST_SECRET := test-only-$(shell date +%s)-not-a-production-key-0123456789abcdefghijklmnop
+
+.PHONY: run test lint bench venv dev-venv messages translations clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+dev-venv: $(VENV)/.installed-dev
+
+translations: venv
+	DJANGO_DEBUG=1 $(PY) manage.py compile_translations -v0
+
+## run: create the virtualenv, migrate, seed the demo, serve on http://127.0.0.1:8000 (SQLite, tasks in-process)
+run: venv translations
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite (PostgreSQL/Redis tests run when DATABASE_URL/REDIS_URL point at them)
+test: dev-venv translations
+	DJANGO_SECRET_KEY=$(TEST_SECRET) DJANGO_DEBUG=0 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## lint: ruff, formatting, migrations up to date, deploy checks with production settings
+lint: dev-venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SECRET_KEY=$(TEST_SECRET) $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') DJANGO_DEBUG=0 \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+## messages: refresh the catalogues from the source (needs GNU gettext)
+messages: venv
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
+
+bench:
+	@echo "bench: no benchmarks yet — they arrive with the proposal and pilot lists (see bench/README.md)."
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,1 @@
+"""Accountability cases, protection under Art. 11, recognition and replication."""

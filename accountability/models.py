@@ -1,0 +1,1 @@
+"""Models of the accountability app (built by a later issue)."""

@@ -1,0 +1,1 @@
+"""Pilots and implementation of approved proposals: monitoring, inspection, evaluation."""

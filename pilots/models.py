@@ -1,0 +1,1 @@
+"""Models of the pilots app (built by a later issue)."""

@@ -1,0 +1,136 @@
+"""Admin pages for units, people, roles and the working calendar. Nothing here is deleted:
+units are closed with a successor, roles are ended, people are deactivated."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal import services
+from portal.errors import DomainError, NotAllowed
+from portal.models import CalendarDay, Notification, RoleAssignment, SweepRun, Unit, User
+
+admin.site.site_header = _("Innovation portal — administration")
+admin.site.site_title = _("Innovation portal")
+
+
+class NoDeleteMixin:
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    fk_name = "unit"
+    extra = 0
+    can_delete = False
+    fields = ["user", "role", "started_on", "ended_on", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Unit)
+class UnitAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "parent", "depth", "closed_on", "successor"]
+    list_filter = ["kind", ("closed_on", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "name"]
+    readonly_fields = ["path", "depth", "closed_on", "successor"]
+    autocomplete_fields = ["parent"]
+    inlines = [RoleInline]
+    actions = ["close_without_successor"]
+
+    @admin.action(description=_("Close the selected units (no successor)"))
+    def close_without_successor(self, request, queryset):
+        for unit in queryset:
+            try:
+                services.unit_close(actor=request.user, unit=unit, successor=None)
+            except (DomainError, NotAllowed) as error:
+                self.message_user(request, f"{unit.code}: {error.message}", messages.ERROR)
+
+
+@admin.register(User)
+class UserAdmin(NoDeleteMixin, BaseUserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "full_name", "unit", "position_type", "is_party_member", "is_active"]
+    list_filter = ["position_type", "is_party_member", "is_active", "is_staff"]
+    search_fields = ["username", "full_name", "email", "unit__code", "unit__name"]
+    ordering = ["username"]
+    autocomplete_fields = ["unit"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("full_name", "email", "unit", "position_type", "position_title", "is_party_member")}),
+        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "full_name", "email", "unit", "password1", "password2")}),
+    )
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["user", "role", "unit", "started_on", "ended_on"]
+    list_filter = ["role", ("ended_on", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "user__full_name", "unit__code"]
+    autocomplete_fields = ["user", "unit"]
+    actions = ["end_roles"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A role is never rewritten: it is ended and a new one assigned.
+        return ["user", "role", "unit", "started_on", "ended_on"] if obj else []
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            obj._change_reason = f"note edited by {request.user.username}"
+            obj.save()
+            return
+        assignment = services.role_assign(
+            actor=request.user,
+            user=obj.user,
+            role=obj.role,
+            unit=obj.unit,
+            started_on=obj.started_on,
+            note=obj.note,
+        )
+        obj.pk = assignment.pk
+
+    @admin.action(description=_("End the selected roles today"))
+    def end_roles(self, request, queryset):
+        for assignment in queryset:
+            try:
+                services.role_end(actor=request.user, assignment=assignment)
+            except (DomainError, NotAllowed) as error:
+                self.message_user(request, f"{assignment}: {error.message}", messages.ERROR)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "subject", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient__username", "subject"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(admin.ModelAdmin):
+    list_display = ["day", "started_at", "finished_at", "reminders_sent"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

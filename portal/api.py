@@ -1,0 +1,94 @@
+"""The shared part of the REST API: error mapping, token login, `me`, and units."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from portal.errors import DomainError, NotAllowed
+from portal.models import Unit
+from portal.permissions import get_unit_for, roles_of, visible_units
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Not allowed in the current state."
+    default_code = "conflict"
+
+
+def exception_handler(exc, context):
+    """Domain errors become 409, NotAllowed 403; everything DRF knows keeps its status."""
+    if isinstance(exc, DomainError):
+        exc = Conflict(exc.message)
+    elif isinstance(exc, NotAllowed):
+        exc = exceptions.PermissionDenied(exc.message or None)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    return drf_exception_handler(exc, context)
+
+
+class TokenView(ObtainAuthToken):
+    """POST {"username", "password"} → {"token"}; 400 when the credentials are wrong."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=inline_serializer(
+            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+        ),
+        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    unit = serializers.CharField(allow_null=True)
+    roles = serializers.ListField(child=serializers.CharField())
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        user = request.user
+        data = {
+            "username": user.username,
+            "full_name": user.full_name,
+            "unit": user.unit.code if user.unit_id else None,
+            "roles": roles_of(user),
+        }
+        return Response(MeSerializer(data).data)
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    successor = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "kind", "parent", "depth", "closed_on", "successor"]
+
+
+class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Units the caller may see: own unit, the subtrees they cover, single grants."""
+
+    serializer_class = UnitSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9_-]{1,32}"
+
+    def get_queryset(self):
+        return visible_units(self.request.user).select_related("parent", "successor")
+
+    def get_object(self):
+        return get_unit_for(self.request.user, self.kwargs["code"])

@@ -1,0 +1,89 @@
+"""`manage.py seed_demo`: the demo organisation and users of shared/CONTRACT.md. Idempotent."""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from portal import services
+from portal.models import RoleAssignment, Unit, User
+
+DEFAULT_PASSWORD = "demo-Pass-2026"
+
+# code, name, kind, parent code
+UNITS = [
+    ("UBND", "UBND tỉnh Demo", Unit.Kind.PEOPLES_COMMITTEE, None),
+    ("SKHDT", "Sở Kế hoạch và Đầu tư", Unit.Kind.DEPARTMENT, "UBND"),
+    ("SNV", "Sở Nội vụ", Unit.Kind.DEPARTMENT, "UBND"),
+    ("BTC", "Ban Tổ chức Tỉnh ủy", Unit.Kind.PARTY_COMMITTEE, None),
+]
+
+P = User.PositionType
+R = RoleAssignment.Role
+# username, full name, unit, position type, title, Party member, role, role unit
+PEOPLE = [
+    ("head_top", "Trần Quốc Hùng", "UBND", P.ADMINISTRATIVE_LEADER, "Chủ tịch UBND tỉnh", True, R.HEAD, "UBND"),
+    ("head_a", "Nguyễn Văn An", "SKHDT", P.ADMINISTRATIVE_LEADER, "Giám đốc Sở", True, R.HEAD, "SKHDT"),
+    ("deputy_a", "Lê Thị Bích", "SKHDT", P.ADMINISTRATIVE_LEADER, "Phó Giám đốc Sở", True, R.DEPUTY, "SKHDT"),
+    ("cadre_a", "Phạm Minh Châu", "SKHDT", P.ADMINISTRATIVE_LEADER, "Trưởng phòng", True, R.CADRE, "SKHDT"),
+    ("cadre_a2", "Hoàng Văn Dũng", "SKHDT", P.OTHER_STAFF, "Chuyên viên", False, R.CADRE, "SKHDT"),
+    ("head_b", "Võ Thị Hạnh", "SNV", P.ADMINISTRATIVE_LEADER, "Giám đốc Sở", True, R.HEAD, "SNV"),
+    ("cadre_b", "Đặng Quang Huy", "SNV", P.ADMINISTRATIVE_LEADER, "Trưởng phòng", True, R.CADRE, "SNV"),
+    ("inspector", "Bùi Thị Lan", "UBND", P.OTHER_STAFF, "Thanh tra viên", True, R.INSPECTOR, "UBND"),
+    ("orgcom", "Đỗ Văn Minh", "BTC", P.OTHER_STAFF, "Chuyên viên Ban Tổ chức", True, R.ORGCOM, "UBND"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisation and users (password from $DEMO_PASSWORD). Idempotent."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--force", action="store_true", help="run even when DEBUG is off")
+
+    @transaction.atomic
+    def handle(self, *args, force: bool = False, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError("seed_demo refuses to run with DEBUG off; pass --force if you mean it.")
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        units = self._units()
+        admin = self._user("admin", "Quản trị hệ thống", None, P.OTHER_STAFF, "Quản trị viên", False, password)
+        if not admin.is_superuser:
+            admin.is_superuser = admin.is_staff = True
+            admin._change_reason = "seed_demo"
+            admin.save()
+        for username, full_name, unit, position, title, party, role, role_unit in PEOPLE:
+            person = self._user(username, full_name, units[unit], position, title, party, password)
+            held = RoleAssignment.objects.current().filter(user=person, role=role, unit=units[role_unit])
+            if not held.exists():
+                services.role_assign(actor=admin, user=person, role=role, unit=units[role_unit], note="seed_demo")
+        self.stdout.write(self.style.SUCCESS(f"demo ready: {len(PEOPLE) + 1} users, {len(units)} units"))
+
+    def _units(self) -> dict[str, Unit]:
+        units: dict[str, Unit] = {}
+        for code, name, kind, parent in UNITS:
+            unit = Unit.objects.filter(code=code).first() or Unit(code=code)
+            wanted = {"name": name, "kind": kind, "parent": units.get(parent)}
+            if unit.pk is None or any(getattr(unit, key) != value for key, value in wanted.items()):
+                for key, value in wanted.items():
+                    setattr(unit, key, value)
+                unit._change_reason = "seed_demo"
+                unit.save()
+            units[code] = unit
+        return units
+
+    def _user(self, username, full_name, unit, position, title, party, password) -> User:
+        user = User.objects.filter(username=username).first() or User(username=username)
+        user.full_name = full_name
+        user.email = f"{username}@demo.gov.vn.invalid"
+        user.unit = unit
+        user.position_type = position
+        user.position_title = title
+        user.is_party_member = party
+        user.is_active = True
+        user.set_password(password)
+        user._change_reason = "seed_demo"
+        user.save()
+        return user

@@ -1,0 +1,372 @@
+"""Organisation and people: units, users, role assignments, the working calendar,
+notifications and reminder bookkeeping."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.permissions import GroupObjectPermissionBase, UserObjectPermissionBase
+
+PATH_STEP = 7  # digits per level of Unit.path: "0000001/0000005/"
+
+
+class UnitQuerySet(models.QuerySet):
+    def open(self) -> UnitQuerySet:
+        return self.filter(closed_on__isnull=True)
+
+    def subtree(self, unit: Unit) -> UnitQuerySet:
+        """The unit and everything below it: one indexed prefix query, whatever the depth."""
+        return self.filter(path__startswith=unit.path)
+
+    def within_paths(self, paths: list[str]) -> UnitQuerySet:
+        return self.filter(path_prefix_q("path", paths))
+
+
+def path_prefix_q(field: str, paths: list[str]) -> Q:
+    """OR of `field LIKE path%` for each path; matches nothing when paths is empty."""
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{f"{field}__startswith": path})
+    return query
+
+
+class Unit(models.Model):
+    """An agency or organisation (đơn vị / cơ quan). Never deleted: closed with a successor."""
+
+    class Kind(models.TextChoices):
+        PEOPLES_COMMITTEE = "peoples_committee", _("People's Committee")
+        MINISTRY = "ministry", _("Ministry")
+        DEPARTMENT = "department", _("Department")
+        DIVISION = "division", _("Division")
+        PUBLIC_SERVICE_UNIT = "public_service_unit", _("Public service unit")
+        ENTERPRISE = "enterprise", _("State-owned enterprise")
+        PARTY_COMMITTEE = "party_committee", _("Party committee or body")
+        COMMUNE = "commune", _("Commune-level People's Committee")
+        OTHER = "other", _("Other")
+
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9_-]+$", _("Letters, digits, - and _ only."))],
+    )
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    # Materialised path: zero-padded primary keys from the root down, each followed by "/".
+    path = models.CharField(_("path"), max_length=1024, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(_("depth"), editable=False, default=0)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("successor unit"),
+        help_text=_("The unit that takes over this unit's records when it is closed or merged."),
+    )
+    history = HistoricalRecords()
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        indexes = [
+            # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%'.
+            models.Index(fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True) | Q(closed_on__isnull=False),
+                name="unit_successor_only_when_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+    def ancestor_paths(self) -> list[str]:
+        """Paths of this unit and its ancestors, root first."""
+        steps = [self.path[i : i + PATH_STEP + 1] for i in range(0, len(self.path), PATH_STEP + 1)]
+        return ["".join(steps[: n + 1]) for n in range(len(steps))]
+
+    def compute_path(self) -> str:
+        own = f"{self.pk:0{PATH_STEP}d}/"
+        return (self.parent.path if self.parent else "") + own
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.parent_id and self.pk:
+            if self.parent_id == self.pk or self.parent.path.startswith(self.path):
+                raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
+        if self.successor_id and self.successor_id == self.pk:
+            raise ValidationError({"successor": _("A unit cannot succeed itself.")})
+
+    def save(self, *args, **kwargs) -> None:
+        """Keep `path` and `depth` true to `parent`; a move rewrites the subtree's paths."""
+        if self.pk is None:
+            # The path is built from the primary key, so the first write has none yet and
+            # records no history; the second one, with the path, is the creation record.
+            self.skip_history_when_saving = True
+            super().save(*args, **kwargs)
+            del self.skip_history_when_saving
+            kwargs.pop("force_insert", None)
+        old_path = self.path
+        self.path = self.compute_path()
+        self.depth = self.path.count("/") - 1
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            for child in Unit.objects.filter(parent=self).order_by("path"):
+                child._change_reason = "moved with parent unit"
+                child.save()
+
+
+class UnitUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+
+class UnitGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+
+
+class User(AbstractUser):
+    """A person using the portal. Full names are Vietnamese and kept whole ("Nguyễn Văn An")."""
+
+    class PositionType(models.TextChoices):
+        # Decree 73 Art. 2: who the Decree covers.
+        ADMINISTRATIVE_LEADER = "administrative_leader", _(
+            "Leader or manager in a State administrative agency"
+        )
+        PUBLIC_SERVICE_MANAGER = "public_service_manager", _("Manager in a public service unit")
+        ENTERPRISE_TITLE_HOLDER = "enterprise_title_holder", _(
+            "Title holder or State-capital representative in an enterprise"
+        )
+        OTHER_STAFF = "other_staff", _("Other staff")
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("unit"),
+    )
+    position_type = models.CharField(
+        _("position type"),
+        max_length=32,
+        choices=PositionType.choices,
+        default=PositionType.OTHER_STAFF,
+        help_text=_("Decree 73/2023/NĐ-CP Art. 2: the categories of cadres the Decree covers."),
+    )
+    position_title = models.CharField(_("position"), max_length=150, blank=True)
+    is_party_member = models.BooleanField(_("Party member"), default=False)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name.split()[-1] if self.full_name else self.username
+
+    @property
+    def is_covered_by_decree73(self) -> bool:
+        return self.position_type != self.PositionType.OTHER_STAFF
+
+
+class RoleQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None) -> RoleQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
+
+
+class RoleAssignment(models.Model):
+    """A role a person holds in (or over) a unit. Ended, never deleted, so history stays true."""
+
+    class Role(models.TextChoices):
+        HEAD = "head", _("Head of unit")
+        DEPUTY = "deputy", _("Deputy head")
+        CADRE = "cadre", _("Cadre")
+        INSPECTOR = "inspector", _("Inspector")
+        ORGCOM = "orgcom", _("Organisation Committee staff")
+        ADMIN = "admin", _("Administrator")
+
+    # Roles whose unit is a scope over the whole subtree below it.
+    SUBTREE_ROLES = (Role.HEAD, Role.DEPUTY, Role.INSPECTOR, Role.ORGCOM)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("unit or scope"),
+        help_text=_("For inspectors and Organisation Committee staff: the root of the subtree they cover."),
+    )
+    started_on = models.DateField(_("from"), default=datetime.date.today)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    note = models.CharField(_("decision or note"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["user__username", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(role="head", ended_on__isnull=True),
+                name="one_open_head_per_unit",
+                violation_error_message=_("This unit already has a head."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role="admin") | Q(unit__isnull=False),
+                name="role_needs_unit_unless_admin",
+                violation_error_message=_("Every role but administrator needs a unit."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="role_ends_after_start",
+                violation_error_message=_("A role cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" — {self.unit.code}" if self.unit_id else ""
+        return f"{self.user} · {self.get_role_display()}{where}"
+
+
+class CalendarDay(models.Model):
+    """An administrator's correction to the working calendar: an extra day off, or a make-up
+    working day (Vietnam swaps days around Tết and national holidays)."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Day off")
+        WORKING_DAY = "working_day", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("reason"), max_length=255)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("calendar correction")
+        verbose_name_plural = _("calendar corrections")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} · {self.get_kind_display()}"
+
+
+class Notification(models.Model):
+    """An in-app notification; an e-mail copy is sent after the transaction commits."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("message"))
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class ReminderLog(models.Model):
+    """One row per reminder sent: the unique key makes every reminder go out once, even if the
+    sweep runs twice or a worker dies half-way through."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=64)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    day = models.DateField()
+    notification = models.OneToOneField(Notification, on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "content_type", "object_id", "day"],
+                name="reminder_once_per_day",
+            )
+        ]
+
+
+class SweepRun(models.Model):
+    """A record of each run of the daily due sweep, for operators."""
+
+    day = models.DateField(_("day"))
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    reminders_sent = models.PositiveIntegerField(_("reminders sent"), default=0)
+
+    class Meta:
+        verbose_name = _("sweep run")
+        verbose_name_plural = _("sweep runs")
+        ordering = ["-started_at"]

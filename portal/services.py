@@ -1,0 +1,95 @@
+"""Services that change organisation data: each checks permission, saves with a history reason
+and notifies after commit. Views, the admin and the API call these, never the models directly."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.errors import DomainError, NotAllowed
+from portal.models import RoleAssignment, Unit, User
+from portal.notifications import notify
+from portal.permissions import roles_of
+
+
+def _require_admin(actor: User) -> None:
+    if RoleAssignment.Role.ADMIN not in roles_of(actor):
+        raise NotAllowed(_("Only an administrator can change the organisation."))
+
+
+@transaction.atomic
+def role_assign(
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    unit: Unit | None,
+    started_on: datetime.date | None = None,
+    note: str = "",
+) -> RoleAssignment:
+    """Give `user` a role in (or over) `unit`; a unit has one head at a time."""
+    _require_admin(actor)
+    if role not in RoleAssignment.Role.values:
+        raise DomainError(_("Unknown role."))
+    if role != RoleAssignment.Role.ADMIN and unit is None:
+        raise DomainError(_("Every role but administrator needs a unit."))
+    if unit is not None and not unit.is_open:
+        raise DomainError(_("The unit is closed; assign the role in its successor."))
+    assignment = RoleAssignment(
+        user=user,
+        role=role,
+        unit=unit,
+        started_on=started_on or timezone.localdate(),
+        note=note,
+    )
+    assignment._change_reason = f"role assigned by {actor.username}"
+    try:
+        with transaction.atomic():
+            assignment.save()
+    except IntegrityError:
+        raise DomainError(_("This unit already has a head; end that role first.")) from None
+    notify(user, "role_assigned", assignment, {"assignment": assignment, "url": "/"})
+    return assignment
+
+
+@transaction.atomic
+def role_end(*, actor: User, assignment: RoleAssignment, ended_on: datetime.date | None = None) -> RoleAssignment:
+    """End a role; the row stays, so what the person did in it stays attributable."""
+    _require_admin(actor)
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.ended_on is not None:
+        raise DomainError(_("This role has already ended."))
+    ended_on = ended_on or timezone.localdate()
+    if ended_on < assignment.started_on:
+        raise DomainError(_("A role cannot end before it starts."))
+    assignment.ended_on = ended_on
+    assignment._change_reason = f"role ended by {actor.username}"
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def unit_close(
+    *, actor: User, unit: Unit, successor: Unit | None, closed_on: datetime.date | None = None
+) -> Unit:
+    """Close a unit (e.g. merged in the 2025 reform), naming the unit that takes over its records."""
+    _require_admin(actor)
+    # Lock the unit so two administrators closing it at once cannot both pass the checks.
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.closed_on is not None:
+        raise DomainError(_("This unit is already closed."))
+    if successor is not None:
+        if successor.pk == unit.pk or successor.path.startswith(unit.path):
+            raise DomainError(_("The successor cannot be the unit itself or a unit below it."))
+        if not successor.is_open:
+            raise DomainError(_("The successor unit is closed too."))
+    if unit.children.filter(closed_on__isnull=True).exists():
+        raise DomainError(_("Close or move the open units below this one first."))
+    unit.closed_on = closed_on or timezone.localdate()
+    unit.successor = successor
+    unit._change_reason = f"closed by {actor.username}"
+    unit.save()
+    return unit

@@ -1,0 +1,57 @@
+"""URLs: pages, the admin, and the REST API under /api/v1/."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from portal import api, views
+from portal.converters import CodeConverter, IdConverter
+
+register_converter(IdConverter, "id")
+register_converter(CodeConverter, "code")
+
+router = DefaultRouter(trailing_slash=True)
+router.register("units", api.UnitViewSet, basename="unit")
+
+api_urls = [
+    path("auth/token/", api.TokenView.as_view(), name="api-token"),
+    path("me/", api.MeView.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notification_mark_read, name="notifications-read"),
+    path("units/", views.unit_list, name="unit-list"),
+    path("units/<code:code>/", views.unit_detail, name="unit-detail"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_urls)),
+]
+
+handler400 = "portal.views.error_400"
+handler403 = "portal.views.error_403"
+handler404 = "portal.views.error_404"
+handler500 = "portal.views.error_500"

@@ -1,0 +1,75 @@
+"""Working days (ngày làm việc): every legal deadline of Decree 73 counts them.
+
+A day is a working day unless it is a Saturday or Sunday or a Vietnamese public holiday (the
+`holidays` package's VN calendar, which knows Tết, substituted days off and the Saturdays
+worked in exchange) — and an administrator's CalendarDay overrides both ways.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import lru_cache
+
+import holidays
+
+# Enough to reach any deadline the portal counts (7 working days) across the longest Tết break.
+_LOOKAHEAD_DAYS = 60
+
+
+@lru_cache(maxsize=32)
+def _national_calendar(year: int) -> holidays.HolidayBase:
+    return holidays.VN(years=year)
+
+
+def _admin_corrections(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
+    from portal.models import CalendarDay
+
+    rows = CalendarDay.objects.filter(date__gt=start, date__lte=end).values_list("date", "kind")
+    return {day: kind == CalendarDay.Kind.WORKING_DAY for day, kind in rows}
+
+
+def _is_national_working_day(day: datetime.date) -> bool:
+    calendar = _national_calendar(day.year)
+    if day in calendar:
+        return False
+    if day in calendar.weekend_workdays:
+        return True
+    return day.weekday() < 5
+
+
+def _working(day: datetime.date, corrections: dict[datetime.date, bool]) -> bool:
+    corrected = corrections.get(day)
+    return _is_national_working_day(day) if corrected is None else corrected
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return _working(day, _admin_corrections(day - datetime.timedelta(days=1), day))
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The `days`-th working day after `start` (`start` itself when `days` is 0)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    current = start
+    remaining = days
+    while remaining:
+        window_end = current + datetime.timedelta(days=_LOOKAHEAD_DAYS + remaining * 3)
+        corrections = _admin_corrections(current, window_end)
+        while remaining and current < window_end:
+            current += datetime.timedelta(days=1)
+            if _working(current, corrections):
+                remaining -= 1
+    return current
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """How many working days lie after `start` up to and including `end` (negative if end < start)."""
+    if end < start:
+        return -working_days_between(end, start)
+    corrections = _admin_corrections(start, end)
+    count = 0
+    day = start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += _working(day, corrections)
+    return count

@@ -1,0 +1,64 @@
+"""Shared fixtures: the demo personas, API clients, and the skips for real services.
+
+Tests that need PostgreSQL, Redis or Chromium say so with a marker; elsewhere they skip with
+the reason, and `.ci/run` (which has all three) runs them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from portal.models import User
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _needs(item, marker: str) -> str | None:
+    if marker == "postgres" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return "needs PostgreSQL: set DATABASE_URL=postgres://... (.ci/run does)"
+    if marker == "redis" and not os.environ.get("REDIS_URL", "").startswith("redis"):
+        return "needs Redis: set REDIS_URL=redis://... (.ci/run does)"
+    if marker == "e2e" and not shutil.which(CHROMIUM):
+        return f"Chromium is missing at {CHROMIUM}: apt-get install -y chromium (.ci/run does)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        for marker in ("postgres", "redis", "e2e"):
+            if item.get_closest_marker(marker):
+                reason = _needs(item, marker)
+                if reason:
+                    item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings) -> None:
+    """Plain HTTP for the test client and fast password hashing; nothing else differs."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+@pytest.fixture
+def demo(db) -> dict[str, User]:
+    """The demo organisation of shared/CONTRACT.md, by username."""
+    call_command("seed_demo", "--force", verbosity=0)
+    return {user.username: user for user in User.objects.select_related("unit")}
+
+
+def api_client_for(user: User | None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def api():
+    return api_client_for
