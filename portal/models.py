@@ -278,6 +278,12 @@ class RoleAssignment(models.Model):
             ),
         ]
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.unit_id and self.unit.closed_on is not None and self._state.adding:
+            raise ValidationError({"unit": _("The unit is closed; assign the role in its successor.")})
+
     def __str__(self) -> str:
         where = f" — {self.unit.code}" if self.unit_id else ""
         return f"{self.user} · {self.get_role_display()}{where}"
