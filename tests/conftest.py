@@ -28,6 +28,16 @@ def _needs(item, marker: str) -> str | None:
     return None
 
 
+def pytest_configure(config) -> None:
+    """Tests speak plain HTTP (the test client and the live server for the browser tests);
+    everything else keeps the production settings."""
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         for marker in ("postgres", "redis", "e2e"):
@@ -39,10 +49,21 @@ def pytest_collection_modifyitems(config, items) -> None:
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings) -> None:
-    """Plain HTTP for the test client and fast password hashing; nothing else differs."""
-    settings.SECURE_SSL_REDIRECT = False
+    """Fast password hashing and the test client's host name."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """Tasks run in the test's own process even when REDIS_URL is set; the worker tests start a
+    real worker instead."""
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture

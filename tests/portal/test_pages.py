@@ -132,3 +132,9 @@ def test_admin_pages_open_for_the_administrator(demo, client):
     unit = demo["head_a"].unit
     assert client.get(f"/admin/portal/unit/{unit.pk}/history/").status_code == 200
     assert client.get(f"/admin/portal/unit/{unit.pk}/delete/").status_code == 403
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_person_switches(demo, client):
+    client.force_login(demo["cadre_a"])
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in page
