@@ -59,12 +59,21 @@ class UserAdmin(NoDeleteMixin, BaseUserAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["unit"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Person"), {"fields": ("full_name", "email", "unit", "position_type", "position_title", "is_party_member")}),
+        (
+            _("Person"),
+            {"fields": ("full_name", "email", "unit", "position_type", "position_title", "is_party_member")},
+        ),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "email", "unit", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "email", "unit", "password1", "password2"),
+            },
+        ),
     )
 
 

@@ -106,28 +106,6 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
-    @property
-    def is_open(self) -> bool:
-        return self.closed_on is None
-
-    def ancestor_paths(self) -> list[str]:
-        """Paths of this unit and its ancestors, root first."""
-        steps = [self.path[i : i + PATH_STEP + 1] for i in range(0, len(self.path), PATH_STEP + 1)]
-        return ["".join(steps[: n + 1]) for n in range(len(steps))]
-
-    def compute_path(self) -> str:
-        own = f"{self.pk:0{PATH_STEP}d}/"
-        return (self.parent.path if self.parent else "") + own
-
-    def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        if self.parent_id and self.pk:
-            if self.parent_id == self.pk or self.parent.path.startswith(self.path):
-                raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
-        if self.successor_id and self.successor_id == self.pk:
-            raise ValidationError({"successor": _("A unit cannot succeed itself.")})
-
     def save(self, *args, **kwargs) -> None:
         """Keep `path` and `depth` true to `parent`; a move rewrites the subtree's paths."""
         if self.pk is None:
@@ -146,6 +124,31 @@ class Unit(models.Model):
                 child._change_reason = "moved with parent unit"
                 child.save()
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.parent_id
+            and self.pk
+            and (self.parent_id == self.pk or self.parent.path.startswith(self.path))
+        ):
+            raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
+        if self.successor_id and self.successor_id == self.pk:
+            raise ValidationError({"successor": _("A unit cannot succeed itself.")})
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+    def ancestor_paths(self) -> list[str]:
+        """Paths of this unit and its ancestors, root first."""
+        steps = [self.path[i : i + PATH_STEP + 1] for i in range(0, len(self.path), PATH_STEP + 1)]
+        return ["".join(steps[: n + 1]) for n in range(len(steps))]
+
+    def compute_path(self) -> str:
+        own = f"{self.pk:0{PATH_STEP}d}/"
+        return (self.parent.path if self.parent else "") + own
+
 
 class UnitUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
@@ -160,12 +163,14 @@ class User(AbstractUser):
 
     class PositionType(models.TextChoices):
         # Decree 73 Art. 2: who the Decree covers.
-        ADMINISTRATIVE_LEADER = "administrative_leader", _(
-            "Leader or manager in a State administrative agency"
+        ADMINISTRATIVE_LEADER = (
+            "administrative_leader",
+            _("Leader or manager in a State administrative agency"),
         )
         PUBLIC_SERVICE_MANAGER = "public_service_manager", _("Manager in a public service unit")
-        ENTERPRISE_TITLE_HOLDER = "enterprise_title_holder", _(
-            "Title holder or State-capital representative in an enterprise"
+        ENTERPRISE_TITLE_HOLDER = (
+            "enterprise_title_holder",
+            _("Title holder or State-capital representative in an enterprise"),
         )
         OTHER_STAFF = "other_staff", _("Other staff")
 
@@ -278,15 +283,15 @@ class RoleAssignment(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        where = f" — {self.unit.code}" if self.unit_id else ""
+        return f"{self.user} · {self.get_role_display()}{where}"
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
         if self.unit_id and self.unit.closed_on is not None and self._state.adding:
             raise ValidationError({"unit": _("The unit is closed; assign the role in its successor.")})
-
-    def __str__(self) -> str:
-        where = f" — {self.unit.code}" if self.unit_id else ""
-        return f"{self.user} · {self.get_role_display()}{where}"
 
 
 class CalendarDay(models.Model):
@@ -363,6 +368,9 @@ class ReminderLog(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id} ({self.day:%d/%m/%Y})"
+
 
 class SweepRun(models.Model):
     """A record of each run of the daily due sweep, for operators."""
@@ -376,3 +384,6 @@ class SweepRun(models.Model):
         verbose_name = _("sweep run")
         verbose_name_plural = _("sweep runs")
         ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y}: {self.reminders_sent}"

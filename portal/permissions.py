@@ -47,9 +47,7 @@ def _roles(user: User) -> list[tuple[str, str | None]]:
     if cached is None:
         from portal.models import RoleAssignment
 
-        cached = list(
-            RoleAssignment.objects.current().filter(user=user).values_list("role", "unit__path")
-        )
+        cached = list(RoleAssignment.objects.current().filter(user=user).values_list("role", "unit__path"))
         user._portal_roles = cached
     return cached
 
@@ -79,9 +77,7 @@ def scope_paths(user: User) -> list[str]:
         return []
     from portal.models import RoleAssignment
 
-    return sorted(
-        {path for role, path in _roles(user) if role in RoleAssignment.SUBTREE_ROLES and path}
-    )
+    return sorted({path for role, path in _roles(user) if role in RoleAssignment.SUBTREE_ROLES and path})
 
 
 def visible_units(user: User):
@@ -108,9 +104,8 @@ def visible_q(user: User, *, unit_field: str, model: type[models.Model], owner_f
     query = path_prefix_q(f"{prefix}path", scope_paths(user))
     if owner_field:
         query |= Q(**{owner_field: user})
-    if model._meta.model_name == "unit":
-        if user.unit_id:
-            query |= Q(pk=user.unit_id)
+    if model._meta.model_name == "unit" and user.unit_id:
+        query |= Q(pk=user.unit_id)
     query |= granted_q(user, model, f"view_{model._meta.model_name}")
     return query
 

@@ -56,7 +56,9 @@ def role_assign(
 
 
 @transaction.atomic
-def role_end(*, actor: User, assignment: RoleAssignment, ended_on: datetime.date | None = None) -> RoleAssignment:
+def role_end(
+    *, actor: User, assignment: RoleAssignment, ended_on: datetime.date | None = None
+) -> RoleAssignment:
     """End a role; the row stays, so what the person did in it stays attributable."""
     _require_admin(actor)
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)

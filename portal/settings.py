@@ -31,7 +31,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is not 1 (production settings)."
         )
-    SECRET_KEY = "development-only-key-never-used-in-production-0123456789abcdefghij"
+    SECRET_KEY = "development-only-key-never-used-in-production-0123456789abcdefghij"  # noqa: S105
 
 ALLOWED_HOSTS = [
     host.strip()

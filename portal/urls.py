@@ -32,7 +32,9 @@ urlpatterns = [
     path("units/<code:code>/", views.unit_detail, name="unit-detail"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -58,8 +58,10 @@ def notification_mark_read(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def unit_list(request: HttpRequest) -> HttpResponse:
-    units = visible_units(request.user).select_related("parent").annotate(
-        member_count=Count("members", filter=Q(members__is_active=True))
+    units = (
+        visible_units(request.user)
+        .select_related("parent")
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
     )
     query = request.GET.get("q", "").strip()[:100]
     if query:

@@ -28,7 +28,13 @@ def test_a_role_given_through_the_admin_goes_through_the_service(demo, client):
     client.force_login(demo["admin"])
     response = client.post(
         "/admin/portal/roleassignment/add/",
-        {"user": demo["cadre_a2"].pk, "role": "deputy", "unit": demo["cadre_a2"].unit_id, "started_on": "01/12/2026", "note": "QĐ 12/QĐ-SKHDT"},
+        {
+            "user": demo["cadre_a2"].pk,
+            "role": "deputy",
+            "unit": demo["cadre_a2"].unit_id,
+            "started_on": "01/12/2026",
+            "note": "QĐ 12/QĐ-SKHDT",
+        },
     )
     assert response.status_code == 302, response.content[:3000]
     assignment = RoleAssignment.objects.get(user=demo["cadre_a2"], role="deputy")
@@ -42,7 +48,9 @@ def test_a_second_head_for_a_unit_is_refused(demo):
     from portal.errors import DomainError
 
     with pytest.raises(DomainError):
-        services.role_assign(actor=demo["admin"], user=demo["deputy_a"], role="head", unit=demo["head_a"].unit)
+        services.role_assign(
+            actor=demo["admin"], user=demo["deputy_a"], role="head", unit=demo["head_a"].unit
+        )
 
 
 def test_only_an_administrator_assigns_roles(demo):
@@ -51,4 +59,6 @@ def test_only_an_administrator_assigns_roles(demo):
     from portal.errors import NotAllowed
 
     with pytest.raises(NotAllowed):
-        services.role_assign(actor=demo["head_a"], user=demo["cadre_a2"], role="deputy", unit=demo["head_a"].unit)
+        services.role_assign(
+            actor=demo["head_a"], user=demo["cadre_a2"], role="deputy", unit=demo["head_a"].unit
+        )

@@ -1,6 +1,7 @@
 """Vietnamese first: the catalogue is complete, uses the law's terms, and money/dates read right."""
 
 import datetime
+import re
 from pathlib import Path
 
 import polib
@@ -36,3 +37,25 @@ def test_dates_are_shown_dd_mm_yyyy_in_both_languages():
     for language in ("vi", "en"):
         with translation.override(language):
             assert template.render(Context({"d": datetime.date(2026, 2, 3)})) == "03/02/2026"
+
+
+ROOT = CATALOGUE.parents[3]
+TEMPLATE_STRING = re.compile(r'{%\s*(?:translate|trans)\s+"([^"]+)"')
+PYTHON_STRING = re.compile(r'\b_\(\s*"((?:[^"\\]|\\.)+)"\s*\)')
+
+
+def source_strings() -> set[str]:
+    found: set[str] = set()
+    for path in (ROOT / "templates").rglob("*.html"):
+        found |= set(TEMPLATE_STRING.findall(path.read_text()))
+    for app in ("portal", "proposals", "pilots", "accountability"):
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" not in path.parts:
+                found |= set(PYTHON_STRING.findall(path.read_text()))
+    return found
+
+
+def test_every_marked_string_in_the_source_is_in_the_vietnamese_catalogue():
+    known = {entry.msgid for entry in polib.pofile(str(CATALOGUE))}
+    missing = sorted(source_strings() - known)
+    assert missing == [], "run `make messages` and translate: " + "; ".join(missing)

@@ -49,8 +49,12 @@ def due_units(day: datetime.date):
     """A stand-in provider: the head of every open unit is reminded about it."""
     for unit in Unit.objects.open().filter(role_assignments__role="head").distinct():
         head = unit.role_assignments.get(role="head", ended_on__isnull=True).user
-        yield reminders.Reminder(recipient=head, kind="role_assigned", obj=unit,
-                                 context={"assignment": unit.role_assignments.get(role="head")})
+        yield reminders.Reminder(
+            recipient=head,
+            kind="role_assigned",
+            obj=unit,
+            context={"assignment": unit.role_assignments.get(role="head")},
+        )
 
 
 @pytest.fixture
@@ -65,7 +69,11 @@ def test_the_sweep_sends_each_reminder_once_even_when_run_twice(demo, provider):
     assert sweep_due(day.isoformat()) == 3
     assert sweep_due(day.isoformat()) == 0
     assert ReminderLog.objects.filter(day=day).count() == 3
-    assert set(ReminderLog.objects.values_list("recipient__username", flat=True)) == {"head_top", "head_a", "head_b"}
+    assert set(ReminderLog.objects.values_list("recipient__username", flat=True)) == {
+        "head_top",
+        "head_a",
+        "head_b",
+    }
     assert SweepRun.objects.filter(day=day).count() == 2
 
 

@@ -4,8 +4,27 @@ import pytest
 from django.urls import reverse
 
 PASSWORD = "demo-Pass-2026"
-DEMO_USERS = ["head_top", "head_a", "deputy_a", "cadre_a", "cadre_a2", "head_b", "cadre_b", "inspector", "orgcom", "admin"]
-PAGES = ["/", "/notifications/", "/units/", "/units/SKHDT/", "/accounts/password/", "/api/v1/me/", "/api/v1/units/"]
+DEMO_USERS = [
+    "head_top",
+    "head_a",
+    "deputy_a",
+    "cadre_a",
+    "cadre_a2",
+    "head_b",
+    "cadre_b",
+    "inspector",
+    "orgcom",
+    "admin",
+]
+PAGES = [
+    "/",
+    "/notifications/",
+    "/units/",
+    "/units/SKHDT/",
+    "/accounts/password/",
+    "/api/v1/me/",
+    "/api/v1/units/",
+]
 
 
 @pytest.mark.parametrize("username", DEMO_USERS)
@@ -118,7 +137,11 @@ def test_the_password_change_page_works(demo, client):
     client.force_login(demo["cadre_a"])
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "Mat-khau-moi-2026!", "new_password2": "Mat-khau-moi-2026!"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Mat-khau-moi-2026!",
+            "new_password2": "Mat-khau-moi-2026!",
+        },
     )
     assert response.status_code == 302
     demo["cadre_a"].refresh_from_db()
@@ -127,7 +150,13 @@ def test_the_password_change_page_works(demo, client):
 
 def test_admin_pages_open_for_the_administrator(demo, client):
     client.force_login(demo["admin"])
-    for url in ["/admin/", "/admin/portal/unit/", "/admin/portal/user/", "/admin/portal/roleassignment/", "/admin/portal/calendarday/"]:
+    for url in [
+        "/admin/",
+        "/admin/portal/unit/",
+        "/admin/portal/user/",
+        "/admin/portal/roleassignment/",
+        "/admin/portal/calendarday/",
+    ]:
         assert client.get(url).status_code == 200, url
     unit = demo["head_a"].unit
     assert client.get(f"/admin/portal/unit/{unit.pk}/history/").status_code == 200

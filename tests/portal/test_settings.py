@@ -17,7 +17,9 @@ CONFIG_VARS = ("DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL",
 def run_settings(**env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
     clean.update(env, DJANGO_SETTINGS_MODULE="portal.settings")
-    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key():

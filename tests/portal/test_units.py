@@ -12,7 +12,11 @@ from portal.models import Unit
 def make_chain(depth: int, prefix: str) -> list[Unit]:
     units: list[Unit] = []
     for level in range(depth):
-        units.append(Unit.objects.create(code=f"{prefix}{level}", name=f"Đơn vị {prefix}{level}", parent=units[-1] if units else None))
+        units.append(
+            Unit.objects.create(
+                code=f"{prefix}{level}", name=f"Đơn vị {prefix}{level}", parent=units[-1] if units else None
+            )
+        )
     return units
 
 
@@ -47,7 +51,10 @@ def test_a_sibling_whose_id_shares_digits_is_not_in_the_subtree(db):
 
 
 def test_moving_a_unit_rewrites_the_paths_below_it(db):
-    old_root, new_root = Unit.objects.create(code="OLD", name="Cũ"), Unit.objects.create(code="NEW", name="Mới")
+    old_root, new_root = (
+        Unit.objects.create(code="OLD", name="Cũ"),
+        Unit.objects.create(code="NEW", name="Mới"),
+    )
     district = Unit.objects.create(code="HUYEN", name="Huyện", parent=old_root)
     commune = Unit.objects.create(code="XA", name="Xã", parent=district)
     district.parent = new_root

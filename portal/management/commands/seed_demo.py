@@ -11,7 +11,7 @@ from django.db import transaction
 from portal import services
 from portal.models import RoleAssignment, Unit, User
 
-DEFAULT_PASSWORD = "demo-Pass-2026"
+DEFAULT_PASSWORD = "demo-Pass-2026"  # noqa: S105 - the documented demo password
 
 # code, name, kind, parent code
 UNITS = [
@@ -25,7 +25,16 @@ P = User.PositionType
 R = RoleAssignment.Role
 # username, full name, unit, position type, title, Party member, role, role unit
 PEOPLE = [
-    ("head_top", "Trần Quốc Hùng", "UBND", P.ADMINISTRATIVE_LEADER, "Chủ tịch UBND tỉnh", True, R.HEAD, "UBND"),
+    (
+        "head_top",
+        "Trần Quốc Hùng",
+        "UBND",
+        P.ADMINISTRATIVE_LEADER,
+        "Chủ tịch UBND tỉnh",
+        True,
+        R.HEAD,
+        "UBND",
+    ),
     ("head_a", "Nguyễn Văn An", "SKHDT", P.ADMINISTRATIVE_LEADER, "Giám đốc Sở", True, R.HEAD, "SKHDT"),
     ("deputy_a", "Lê Thị Bích", "SKHDT", P.ADMINISTRATIVE_LEADER, "Phó Giám đốc Sở", True, R.DEPUTY, "SKHDT"),
     ("cadre_a", "Phạm Minh Châu", "SKHDT", P.ADMINISTRATIVE_LEADER, "Trưởng phòng", True, R.CADRE, "SKHDT"),
@@ -49,7 +58,9 @@ class Command(BaseCommand):
             raise CommandError("seed_demo refuses to run with DEBUG off; pass --force if you mean it.")
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
         units = self._units()
-        admin = self._user("admin", "Quản trị hệ thống", None, P.OTHER_STAFF, "Quản trị viên", False, password)
+        admin = self._user(
+            "admin", "Quản trị hệ thống", None, P.OTHER_STAFF, "Quản trị viên", False, password
+        )
         if not admin.is_superuser:
             admin.is_superuser = admin.is_staff = True
             admin._change_reason = "seed_demo"
@@ -58,7 +69,9 @@ class Command(BaseCommand):
             person = self._user(username, full_name, units[unit], position, title, party, password)
             held = RoleAssignment.objects.current().filter(user=person, role=role, unit=units[role_unit])
             if not held.exists():
-                services.role_assign(actor=admin, user=person, role=role, unit=units[role_unit], note="seed_demo")
+                services.role_assign(
+                    actor=admin, user=person, role=role, unit=units[role_unit], note="seed_demo"
+                )
         self.stdout.write(self.style.SUCCESS(f"demo ready: {len(PEOPLE) + 1} users, {len(units)} units"))
 
     def _units(self) -> dict[str, Unit]:
