@@ -1,8 +1,14 @@
 """Admin pages for units, people, roles and the working calendar. Nothing here is deleted:
 units are closed with a successor, roles are ended, people are deactivated."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -31,12 +37,59 @@ class RoleInline(admin.TabularInline):
         return False
 
 
+class UnitCloseForm(forms.Form):
+    successor = forms.ModelChoiceField(
+        queryset=Unit.objects.open(),
+        required=False,
+        label=_("Successor unit"),
+        help_text=_("The unit that takes over this unit's records when it is closed or merged."),
+    )
+    closed_on = forms.DateField(label=_("Closed on"), initial=timezone.localdate)
+
+
 @admin.register(Unit)
 class UnitAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "parent", "depth", "closed_on", "successor"]
     list_filter = ["kind", ("closed_on", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name"]
-    readonly_fields = ["path", "depth", "closed_on", "successor"]
+    readonly_fields = ["path", "depth", "closed_on", "successor", "close_link"]
+
+    @admin.display(description=_("Close or merge"))
+    def close_link(self, unit: Unit) -> str:
+        if unit.pk is None or unit.closed_on:
+            return "—"
+        url = reverse("admin:portal_unit_close", args=[unit.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Close this unit…"))
+
+    def get_urls(self):
+        close = path("<int:pk>/close/", self.admin_site.admin_view(self.close_view), name="portal_unit_close")
+        return [close, *super().get_urls()]
+
+    def close_view(self, request, pk: int):
+        unit = get_object_or_404(Unit, pk=pk)
+        form = UnitCloseForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.unit_close(
+                    actor=request.user,
+                    unit=unit,
+                    successor=form.cleaned_data["successor"],
+                    closed_on=form.cleaned_data["closed_on"],
+                )
+            except (DomainError, NotAllowed) as error:
+                form.add_error(None, error.message)
+            else:
+                self.message_user(request, _("The unit is closed."), messages.SUCCESS)
+                return redirect("admin:portal_unit_change", unit.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "unit": unit,
+            "form": form,
+            "opts": self.opts,
+            "title": _("Close or merge a unit"),
+        }
+        return TemplateResponse(request, "admin/portal/unit_close.html", context)
+
     autocomplete_fields = ["parent"]
     inlines = [RoleInline]
     actions = ["close_without_successor"]

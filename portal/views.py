@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -98,7 +99,8 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    # Rendered without context processors: they query the database, which may be what failed.
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)
 
 
 def csrf_failure(request, reason=""):

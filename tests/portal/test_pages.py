@@ -167,3 +167,12 @@ def test_an_english_browser_still_gets_vietnamese_until_the_person_switches(demo
     client.force_login(demo["cadre_a"])
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="vi">' in page
+
+
+def test_the_500_page_renders_without_the_database(rf):
+    # No db fixture: pytest-django fails the test if the page touches the database.
+    from portal.views import error_500
+
+    response = error_500(rf.get("/"))
+    assert response.status_code == 500
+    assert "Lỗi máy chủ" in response.content.decode()

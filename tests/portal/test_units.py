@@ -116,3 +116,25 @@ def test_postgresql_answers_a_subtree_from_the_path_index(db):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "unit_path_prefix" in plan, plan
+
+
+def test_the_admin_closes_a_unit_with_a_successor_through_the_service(demo, client):
+    district = Unit.objects.create(code="HUYEN2", name="UBND huyện 2", parent=demo["head_top"].unit)
+    client.force_login(demo["admin"])
+    url = f"/admin/portal/unit/{district.pk}/close/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"successor": demo["head_top"].unit_id, "closed_on": "01/07/2025"})
+    assert response.status_code == 302
+    district.refresh_from_db()
+    assert str(district.closed_on) == "2025-07-01"
+    assert district.successor.code == "UBND"
+    assert district.history.first().history_user == demo["admin"]
+
+
+def test_the_admin_close_page_shows_a_rule_broken_as_a_form_error(demo, client):
+    client.force_login(demo["admin"])
+    response = client.post(
+        f"/admin/portal/unit/{demo['head_top'].unit_id}/close/", {"closed_on": "01/07/2025"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
