@@ -253,7 +253,7 @@ class RoleAssignment(models.Model):
         verbose_name=_("unit or scope"),
         help_text=_("For inspectors and Organisation Committee staff: the root of the subtree they cover."),
     )
-    started_on = models.DateField(_("from"), default=datetime.date.today)
+    started_on = models.DateField(_("from"), default=timezone.localdate)
     ended_on = models.DateField(_("until"), null=True, blank=True)
     note = models.CharField(_("decision or note"), max_length=255, blank=True)
     history = HistoricalRecords()

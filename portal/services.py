@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.errors import DomainError, NotAllowed
-from portal.models import RoleAssignment, Unit, User
+from portal.models import Notification, RoleAssignment, Unit, User
 from portal.notifications import notify
 from portal.permissions import roles_of
 
@@ -95,3 +95,17 @@ def unit_close(
     unit._change_reason = f"closed by {actor.username}"
     unit.save()
     return unit
+
+
+def notifications_mark_read(*, user: User, notification_id: int | None = None) -> int:
+    """Mark one of the person's own notifications (or all, without an id) as read."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    now = timezone.now()
+    count = 0
+    for notification in unread:
+        notification.read_at = now
+        notification.save(update_fields=["read_at"])
+        count += 1
+    return count

@@ -8,10 +8,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from portal import work
+from portal import services, work
 from portal.forms import MarkReadForm
 from portal.models import RoleAssignment
 from portal.permissions import get_unit_for, roles_of, visible_units
@@ -43,13 +42,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_mark_read(request: HttpRequest) -> HttpResponse:
     form = MarkReadForm(request.POST)
-    if form.is_valid():
-        mine = request.user.notifications.filter(read_at__isnull=True)
-        if not form.cleaned_data["all"]:
-            mine = mine.filter(pk=form.cleaned_data["notification"] or 0)
-        for notification in mine:
-            notification.read_at = timezone.now()
-            notification.save(update_fields=["read_at"])
+    if form.is_valid() and (form.cleaned_data["all"] or form.cleaned_data["notification"]):
+        services.notifications_mark_read(
+            user=request.user,
+            notification_id=None if form.cleaned_data["all"] else form.cleaned_data["notification"],
+        )
     target = request.POST.get("next", "")
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
