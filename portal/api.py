@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from portal.errors import DomainError, NotAllowed
+from portal.errors import DomainError, IncompleteInput, NotAllowed
 from portal.models import Unit
 from portal.permissions import get_unit_for, roles_of, visible_units
 
@@ -24,8 +24,15 @@ class Conflict(exceptions.APIException):
 
 
 def exception_handler(exc, context):
-    """Domain errors become 409, NotAllowed 403; everything DRF knows keeps its status."""
-    if isinstance(exc, DomainError):
+    """Input to fix becomes 400, broken rules 409, NotAllowed 403; DRF's own errors keep theirs."""
+    if isinstance(exc, IncompleteInput):
+        exc = exceptions.ValidationError(
+            {
+                ("non_field_errors" if field == "__all__" else field): [message]
+                for field, message in exc.errors.items()
+            }
+        )
+    elif isinstance(exc, DomainError):
         exc = Conflict(exc.message)
     elif isinstance(exc, NotAllowed):
         exc = exceptions.PermissionDenied(exc.message or None)

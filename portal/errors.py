@@ -22,3 +22,11 @@ class NotAllowed(Exception):
     def __init__(self, message: str = "") -> None:
         super().__init__(message)
         self.message = message
+
+
+class IncompleteInput(Exception):
+    """Input the person must fix, field by field (400 in the API, form errors in the browser)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        self.errors = errors

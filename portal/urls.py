@@ -8,12 +8,14 @@ from rest_framework.routers import DefaultRouter
 
 from portal import api, views
 from portal.converters import CodeConverter, IdConverter
+from proposals.api import ProposalViewSet
 
 register_converter(IdConverter, "id")
 register_converter(CodeConverter, "code")
 
 router = DefaultRouter(trailing_slash=True)
 router.register("units", api.UnitViewSet, basename="unit")
+router.register("proposals", ProposalViewSet, basename="proposal")
 
 api_urls = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
@@ -30,6 +32,7 @@ urlpatterns = [
     path("notifications/read/", views.notification_mark_read, name="notifications-read"),
     path("units/", views.unit_list, name="unit-list"),
     path("units/<code:code>/", views.unit_detail, name="unit-detail"),
+    path("proposals/", include("proposals.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -1,0 +1,177 @@
+"""Forms check shape (lengths, numbers, dates); the services enforce the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import User
+from portal.text import reject_control_characters
+from proposals.models import MAX_BUDGET_VND, Proposal
+from proposals.services import CONTENT_FIELDS
+
+TEXT_LIMIT = 20_000
+MAX_VOTES = 10_000
+
+# The sections of the form, in the order of Decree 73 Art. 7(2).
+SECTIONS = [
+    (_("1. The bottleneck"), ["title", "gap_kind", "necessity", "legal_basis"]),
+    (_("2. Content and scope"), ["solution", "scope", "start_date", "end_date"]),
+    (_("3. Resources and feasibility"), ["resources", "budget_vnd", "feasibility"]),
+    (_("4. Impacts, results and risks"), ["impact_positive", "impact_negative", "expected_results", "risks"]),
+    (_("5. Commitments"), ["conflict_of_interest", "conditions_confirmed"]),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def format_value(self, value):
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+class StyledMixin:
+    """Bootstrap classes on every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
+            if isinstance(widget, forms.Select):
+                css = "form-select"
+            widget.attrs.setdefault("class", css)
+            if isinstance(field, forms.CharField):
+                field.validators.append(reject_control_characters)
+
+
+class ProposalForm(StyledMixin, forms.ModelForm):
+    """The plan. Every field may stay empty in a draft; submission says what is missing."""
+
+    budget_vnd = forms.IntegerField(
+        label=_("budget (VND)"), required=False, min_value=0, max_value=MAX_BUDGET_VND,
+        help_text=Proposal._meta.get_field("budget_vnd").help_text,
+    )  # fmt: skip
+
+    class Meta:
+        model = Proposal
+        fields = list(CONTENT_FIELDS)
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            **{
+                name: forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_LIMIT})
+                for name in (
+                    "necessity", "legal_basis", "solution", "scope", "resources", "feasibility",
+                    "impact_positive", "impact_negative", "expected_results", "risks", "conflict_of_interest",
+                )
+            },
+        }  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and name != "title":
+                field.max_length = TEXT_LIMIT
+                field.validators.append(MaxLengthValidator(TEXT_LIMIT))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return cleaned
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in SECTIONS]
+
+
+class ReasonForm(StyledMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OptionalReasonForm(StyledMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=TEXT_LIMIT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PartyOpinionForm(StyledMixin, forms.Form):
+    opinion = forms.CharField(
+        label=_("Opinion of the Party committee at the same level"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    supports = forms.TypedChoiceField(
+        label=_("The Party committee"),
+        choices=[("true", _("supports the proposal")), ("false", _("does not support the proposal"))],
+        coerce=lambda value: value == "true",
+    )
+
+
+class DecideForm(StyledMixin, forms.Form):
+    votes_for = forms.IntegerField(label=_("For"), min_value=0, max_value=MAX_VOTES)
+    votes_against = forms.IntegerField(label=_("Against"), min_value=0, max_value=MAX_VOTES)
+    votes_abstain = forms.IntegerField(label=_("Abstaining"), min_value=0, max_value=MAX_VOTES, initial=0)
+    head_vote = forms.ChoiceField(label=_("The head's vote"), choices=Proposal.Vote.choices)
+    mode = forms.ChoiceField(label=_("Decision"), choices=Proposal.Mode.choices)
+    support_granted = forms.CharField(
+        label=_("support resources granted"), max_length=TEXT_LIMIT, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+
+class OverrideForm(StyledMixin, forms.Form):
+    responsibility_statement = forms.CharField(
+        label=_("Statement of personal responsibility"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Cam kết chịu trách nhiệm trước cấp trên và trước pháp luật (Art. 8(1))."),
+    )
+
+
+class AttachmentForm(StyledMixin, forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("PDF, DOCX, XLSX, ODT, JPEG or PNG; at most 20 MB."))
+    description = forms.CharField(label=_("description"), max_length=255, required=False)
+
+
+class CoImplementerForm(StyledMixin, forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+
+    def clean_username(self) -> User:
+        user = User.objects.filter(username=self.cleaned_data["username"], is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active person has this username."))
+        return user
+
+
+class FilterForm(StyledMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    status = forms.ChoiceField(
+        label=_("status"), choices=[("", _("All states")), *Proposal.Status.choices], required=False
+    )
+    unit = forms.CharField(label=_("unit"), max_length=32, required=False)
+    received_from = forms.DateField(label=_("Received from"), required=False, widget=DateInput())
+    received_to = forms.DateField(label=_("Received until"), required=False, widget=DateInput())
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def apply(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["q"]:
+            queryset = queryset.search(data["q"])
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        if data["unit"]:
+            queryset = queryset.filter(unit__code__iexact=data["unit"])
+        if data["received_from"]:
+            queryset = queryset.filter(received_on__gte=data["received_from"])
+        if data["received_to"]:
+            queryset = queryset.filter(received_on__lte=data["received_to"])
+        if data["overdue"]:
+            queryset = queryset.overdue()
+        return queryset

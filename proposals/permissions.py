@@ -1,0 +1,49 @@
+"""Who may see and do what with a proposal. Every view, file download and API action loads
+proposals through `get_proposal_for` (404 for what the user may not see)."""
+
+from __future__ import annotations
+
+from portal.models import RoleAssignment, User
+from portal.permissions import has_role, load_visible
+from proposals.models import Proposal, ProposalAttachment
+
+
+def get_proposal_for(user: User, pk: int) -> Proposal:
+    queryset = Proposal.objects.visible_to(user).select_related(
+        "author", "unit", "reviewer_unit", "decided_by"
+    )
+    return load_visible(user, queryset, pk=pk)
+
+
+def get_attachment_for(user: User, proposal_pk: int, pk: int) -> ProposalAttachment:
+    proposal = get_proposal_for(user, proposal_pk)
+    return load_visible(user, proposal.attachments.all(), pk=pk)
+
+
+def is_author(user: User, proposal: Proposal) -> bool:
+    return proposal.author_id == user.pk
+
+
+def is_co_implementer(user: User, proposal: Proposal) -> bool:
+    return proposal.co_implementers.filter(pk=user.pk).exists()
+
+
+def is_reviewing_head(user: User, proposal: Proposal) -> bool:
+    """The head of the reviewing unit decides — never on their own proposal."""
+    return not is_author(user, proposal) and has_role(user, RoleAssignment.Role.HEAD, proposal.reviewer_unit)
+
+
+def can_create(user: User) -> bool:
+    return user.is_authenticated and user.unit_id is not None and user.unit.is_open
+
+
+def can_edit(user: User, proposal: Proposal) -> bool:
+    return is_author(user, proposal)
+
+
+def can_attach(user: User, proposal: Proposal) -> bool:
+    return is_author(user, proposal) or is_co_implementer(user, proposal)
+
+
+def can_review(user: User, proposal: Proposal) -> bool:
+    return is_reviewing_head(user, proposal)

@@ -1,0 +1,318 @@
+"""Pages for proposals: thin views that load through the permission gate, bind a form and call
+a service. Broken rules come back as form errors (400) or a clear message (409), never a 500."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.errors import DomainError, IncompleteInput, NotAllowed
+from portal.models import User
+from portal.permissions import has_role
+from portal.work import WorkSection
+from proposals import permissions, services
+from proposals.forms import (
+    AttachmentForm,
+    CoImplementerForm,
+    DecideForm,
+    FilterForm,
+    OptionalReasonForm,
+    OverrideForm,
+    PartyOpinionForm,
+    ProposalForm,
+    ReasonForm,
+)
+from proposals.models import Proposal
+from proposals.permissions import get_attachment_for, get_proposal_for
+
+PAGE_SIZE = 25
+
+# action in the URL → (form, service, who may see the form)
+ACTIONS = {
+    "submit": (None, services.proposal_submit, permissions.is_author),
+    "withdraw": (OptionalReasonForm, services.proposal_withdraw, permissions.is_author),
+    "return": (ReasonForm, services.proposal_return, permissions.can_review),
+    "party-opinion": (PartyOpinionForm, services.proposal_record_party_opinion, permissions.can_review),
+    "decide": (DecideForm, services.proposal_decide, permissions.can_review),
+    "override": (OverrideForm, services.proposal_override, permissions.can_review),
+    "reject": (ReasonForm, services.proposal_reject, permissions.can_review),
+}
+# which actions each state offers (the TRANSITIONS table, from the screen's side)
+STATE_ACTIONS = {
+    Proposal.Status.DRAFT: ["submit", "withdraw"],
+    Proposal.Status.RETURNED: ["submit", "withdraw"],
+    Proposal.Status.SUBMITTED: ["party-opinion", "decide", "return", "withdraw"],
+    Proposal.Status.COLLECTIVE_REJECTED: ["override", "reject"],
+}
+
+
+def _apply_errors(form, error: IncompleteInput) -> None:
+    for field, message in error.errors.items():
+        form.add_error(field if form is not None and field in form.fields else None, message)
+
+
+def _paged_list(request: HttpRequest, queryset, *, title: str, view: str) -> HttpResponse:
+    filters = FilterForm(request.GET or None)
+    queryset = filters.apply(queryset.for_list())
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "filters": filters, "title": title, "view": view, "query": query.urlencode()}
+    return render(request, "proposals/list.html", context)
+
+
+@login_required
+@require_GET
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    """My proposals: written by me or with me as co-implementer."""
+    mine = Proposal.objects.visible_to(request.user).filter(author=request.user) | Proposal.objects.filter(
+        co_implementers=request.user
+    )
+    return _paged_list(request, mine.distinct(), title=_("My proposals"), view="mine")
+
+
+@login_required
+@require_GET
+def proposal_inbox(request: HttpRequest) -> HttpResponse:
+    """Waiting for my decision, the earliest due first."""
+    waiting = Proposal.objects.awaiting_decision_by(request.user).order_by("decision_due", "id")
+    return _paged_list(request, waiting, title=_("Waiting for my decision"), view="inbox")
+
+
+@login_required
+@require_GET
+def proposal_all(request: HttpRequest) -> HttpResponse:
+    """Every proposal the person may see (heads, inspectors, Organisation Committee)."""
+    visible = Proposal.objects.visible_to(request.user).order_by("-received_on", "-id")
+    return _paged_list(request, visible, title=_("Proposals in my units"), view="all")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_create(request.user):
+        raise PermissionDenied(_("You need an open unit to write a proposal."))
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        proposal = services.proposal_create(author=request.user, data=form.cleaned_data)
+        messages.success(request, _("The draft is saved."))
+        return redirect("proposal-edit", proposal.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "proposals/form.html", {"form": form, "proposal": None}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_proposal_for(request.user, pk)
+    if not permissions.can_edit(request.user, proposal):
+        raise PermissionDenied(_("Only the author can edit the proposal."))
+    if proposal.status not in Proposal.EDITABLE_STATES:
+        messages.info(request, _("A proposal can be edited only as a draft or when returned for completion."))
+        return redirect(proposal)
+    form = ProposalForm(request.POST or None, instance=Proposal.objects.get(pk=proposal.pk))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.proposal_update(actor=request.user, proposal=proposal, data=form.cleaned_data)
+            except DomainError as error:
+                messages.error(request, error.message)
+                return redirect(proposal)
+            if "submit" in request.POST:
+                return _run_action(request, proposal, "submit")
+            messages.success(request, _("The draft is saved."))
+            return redirect("proposal-edit", proposal.pk)
+        status = 400
+    proposal.refresh_from_db()
+    context = {"form": form, "proposal": proposal, "missing": proposal.missing_for_submission()}
+    return render(request, "proposals/form.html", context, status=status)
+
+
+def _detail_context(request: HttpRequest, proposal: Proposal, bound: dict | None = None) -> dict:
+    user = request.user
+    bound = bound or {}
+    forms = {}
+    for action in STATE_ACTIONS.get(proposal.status, []):
+        form_class, _service, allowed = ACTIONS[action]
+        if allowed(user, proposal):
+            forms[action] = bound.get(action) or (form_class() if form_class else None)
+    can_attach = permissions.can_attach(user, proposal) and proposal.status in Proposal.EDITABLE_STATES
+    is_author = permissions.is_author(user, proposal)
+    return {
+        "proposal": proposal,
+        "action_forms": forms,
+        "timeline": proposal.transitions.select_related("actor"),
+        "attachments": proposal.attachments.select_related("uploaded_by"),
+        "co_implementers": proposal.co_implementers.order_by("full_name"),
+        "attachment_form": bound.get("attach") or (AttachmentForm() if can_attach else None),
+        "co_implementer_form": (
+            bound.get("co") or CoImplementerForm()
+            if is_author and proposal.status in Proposal.EDITABLE_STATES
+            else None
+        ),
+        "is_author": is_author,
+        "can_edit": is_author and proposal.status in Proposal.EDITABLE_STATES,
+        "missing": proposal.missing_for_submission() if proposal.status in Proposal.EDITABLE_STATES else [],
+    }
+
+
+@login_required
+@require_GET
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_proposal_for(request.user, pk)
+    return render(request, "proposals/detail.html", _detail_context(request, proposal))
+
+
+def _run_action(request: HttpRequest, proposal: Proposal, action: str) -> HttpResponse:
+    form_class, service, allowed = ACTIONS[action]
+    if not allowed(request.user, proposal):
+        raise PermissionDenied
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        context = _detail_context(request, proposal, {action: form})
+        return render(request, "proposals/detail.html", context, status=400)
+    try:
+        service(actor=request.user, proposal=proposal, **(form.cleaned_data if form else {}))
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from None
+    except IncompleteInput as error:
+        if form is None:
+            messages.error(request, " ".join(error.errors.values()))
+            return redirect(proposal)
+        _apply_errors(form, error)
+        return render(
+            request, "proposals/detail.html", _detail_context(request, proposal, {action: form}), status=400
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        context = _detail_context(request, proposal, {action: form} if form else None)
+        return render(request, "proposals/detail.html", context, status=409)
+    messages.success(request, DONE_MESSAGES[action])
+    return redirect(proposal)
+
+
+DONE_MESSAGES = {
+    "submit": gettext_lazy("The proposal is submitted; the decision is due within 7 working days."),
+    "withdraw": gettext_lazy("The proposal is withdrawn."),
+    "return": gettext_lazy("The proposal is returned to its author for completion."),
+    "party-opinion": gettext_lazy("The Party committee's opinion is recorded."),
+    "decide": gettext_lazy("The collective's vote is recorded."),
+    "override": gettext_lazy("Your decision and statement of responsibility are recorded."),
+    "reject": gettext_lazy("The proposal is rejected."),
+}
+
+
+@login_required
+@require_POST
+def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    proposal = get_proposal_for(request.user, pk)
+    if action not in ACTIONS:
+        raise Http404
+    return _run_action(request, proposal, action)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_proposal_for(request.user, pk)
+    if not permissions.can_attach(request.user, proposal):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.attachment_add(
+                actor=request.user, proposal=proposal, upload=upload, name=upload.name,
+                description=form.cleaned_data["description"],
+            )  # fmt: skip
+        except IncompleteInput as error:
+            _apply_errors(form, error)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(proposal)
+        else:
+            messages.success(request, _("The file is attached."))
+            return redirect(proposal)
+    return render(
+        request, "proposals/detail.html", _detail_context(request, proposal, {"attach": form}), status=400
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    attachment = get_attachment_for(request.user, pk, attachment_pk)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type=CONTENT_TYPES[attachment.kind],
+    )  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
+
+
+@login_required
+@require_POST
+def co_implementer_change(request: HttpRequest, pk: int, change: str) -> HttpResponse:
+    proposal = get_proposal_for(request.user, pk)
+    if change not in {"add", "remove"}:
+        raise Http404
+    if not permissions.is_author(request.user, proposal):
+        raise PermissionDenied
+    form = CoImplementerForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "proposals/detail.html", _detail_context(request, proposal, {"co": form}), status=400
+        )
+    service = services.co_implementer_add if change == "add" else services.co_implementer_remove
+    try:
+        service(actor=request.user, proposal=proposal, user=form.cleaned_data["username"])
+    except IncompleteInput as error:
+        _apply_errors(form, error)
+        return render(
+            request, "proposals/detail.html", _detail_context(request, proposal, {"co": form}), status=400
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect(proposal)
+
+
+# --- "My work" sections --------------------------------------------------------------------
+
+
+def my_drafts_section(user: User) -> WorkSection | None:
+    items = list(
+        Proposal.objects.filter(author=user, status__in=Proposal.EDITABLE_STATES)
+        .for_list()
+        .order_by("-updated_at")[:10]
+    )
+    return WorkSection(
+        title=_("My proposals to complete"), template="proposals/_work_items.html", items=items
+    )
+
+
+def decisions_section(user: User) -> WorkSection | None:
+    if not has_role(user, "head"):
+        return None
+    items = list(Proposal.objects.awaiting_decision_by(user).for_list().order_by("decision_due", "id")[:10])
+    return WorkSection(title=_("Waiting for my decision"), template="proposals/_work_items.html", items=items)
+
+
+work_sections = [decisions_section, my_drafts_section]
