@@ -71,8 +71,9 @@ def _tasks_in_process():
 
 @pytest.fixture
 def demo(db) -> dict[str, User]:
-    """The demo organisation of shared/CONTRACT.md, by username."""
-    call_command("seed_demo", "--force", verbosity=0)
+    """The demo organisation of shared/CONTRACT.md, by username (without the demo proposals,
+    which `demo_full` adds)."""
+    call_command("seed_demo", "--force", "--organisation-only", verbosity=0)
     return {user.username: user for user in User.objects.select_related("unit")}
 
 
@@ -86,3 +87,10 @@ def api_client_for(user: User | None) -> APIClient:
 @pytest.fixture
 def api():
     return api_client_for
+
+
+@pytest.fixture
+def demo_full(db) -> dict[str, User]:
+    """Everything `make run` shows: the organisation and the demo proposals in every state."""
+    call_command("seed_demo", "--force", verbosity=0)
+    return {user.username: user for user in User.objects.select_related("unit")}

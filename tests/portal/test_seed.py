@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from portal.models import RoleAssignment, Unit, User
 
@@ -40,3 +41,14 @@ def test_it_refuses_to_run_with_debug_off_unless_forced(db, settings):
     with pytest.raises(CommandError):
         call_command("seed_demo", verbosity=0)
     assert User.objects.count() == 0
+
+
+def test_the_full_demo_has_proposals_in_every_state_and_is_idempotent(demo_full):
+    from proposals.models import Proposal
+
+    assert set(Proposal.objects.values_list("status", flat=True)) == set(Proposal.Status.values)
+    assert Proposal.objects.filter(status="submitted", decision_due__lt=timezone.localdate()).exists()
+    before = Proposal.objects.count()
+    call_command("seed_demo", "--force", verbosity=0)
+    assert Proposal.objects.count() == before
+    assert Proposal.objects.get(author__username="head_a", status="submitted").reviewer_unit.code == "UBND"

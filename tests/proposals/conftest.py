@@ -44,7 +44,9 @@ def as_model_data(data: dict) -> dict:
     return converted
 
 
-def make_proposal(author: User, state: str = "draft", *, reviewer: User | None = None, **overrides) -> Proposal:
+def make_proposal(
+    author: User, state: str = "draft", *, reviewer: User | None = None, **overrides
+) -> Proposal:
     """A proposal by `author` walked through the services to `state`."""
     proposal = services.proposal_create(author=author, data=as_model_data(plan(**overrides)))
     if state == "draft":
@@ -57,7 +59,9 @@ def make_proposal(author: User, state: str = "draft", *, reviewer: User | None =
         return services.proposal_return(actor=head, proposal=proposal, reason="Bổ sung dự toán chi tiết.")
     if state == "withdrawn":
         return services.proposal_withdraw(actor=author, proposal=proposal)
-    services.proposal_record_party_opinion(actor=head, proposal=proposal, opinion="Đảng ủy thống nhất.", supports=True)
+    services.proposal_record_party_opinion(
+        actor=head, proposal=proposal, opinion="Đảng ủy thống nhất.", supports=True
+    )
     passes = state == "approved"
     proposal = services.proposal_decide(
         actor=head, proposal=proposal, votes_for=3 if passes else 1, votes_against=1 if passes else 3,

@@ -51,9 +51,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--force", action="store_true", help="run even when DEBUG is off")
+        parser.add_argument(
+            "--organisation-only", action="store_true", help="units, people and roles, without demo proposals"
+        )
 
     @transaction.atomic
-    def handle(self, *args, force: bool = False, **options) -> None:
+    def handle(self, *args, force: bool = False, organisation_only: bool = False, **options) -> None:
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo refuses to run with DEBUG off; pass --force if you mean it.")
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
@@ -72,7 +75,17 @@ class Command(BaseCommand):
                 services.role_assign(
                     actor=admin, user=person, role=role, unit=units[role_unit], note="seed_demo"
                 )
-        self.stdout.write(self.style.SUCCESS(f"demo ready: {len(PEOPLE) + 1} users, {len(units)} units"))
+        proposals = 0
+        if not organisation_only:
+            from proposals import demo as proposals_demo
+
+            users = {user.username: user for user in User.objects.filter(username__in=[p[0] for p in PEOPLE])}
+            proposals = proposals_demo.seed(users)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"demo ready: {len(PEOPLE) + 1} users, {len(units)} units, {proposals} new proposals"
+            )
+        )
 
     def _units(self) -> dict[str, Unit]:
         units: dict[str, Unit] = {}
