@@ -25,10 +25,13 @@ SECTIONS = [
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """dd/mm/yyyy as typed text: a browser's own date picker would follow its locale instead."""
 
-    def format_value(self, value):
-        return value.isoformat() if hasattr(value, "isoformat") else value
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "maxlength": 10, **(attrs or {})},
+            format="%d/%m/%Y",
+        )
 
 
 class StyledMixin:
