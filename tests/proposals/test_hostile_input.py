@@ -159,22 +159,36 @@ def plan_payloads(draw) -> dict[str, Any]:
     return data
 
 
+class Raw:
+    """A raw request body, printed short in Hypothesis' reports."""
+
+    def __init__(self, label: str, body: bytes) -> None:
+        self.label, self.body = label, body
+
+    def __repr__(self) -> str:
+        return f"Raw({self.label!r})"
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(repr(self))
+
+
 RAW_BODIES = st.sampled_from(
     [
-        b"",
-        b"{",
-        b"[]",
-        b"[1, 2]",
-        b'"title"',
-        b"null",
-        b"42",
-        b"\xff\xfe\x00garbage",
-        b'{"title": "\\ud800 lone surrogate"}',
-        b'{"budget_vnd": NaN}',
-        b'{"budget_vnd": 1e999, "votes_for": 1e999}',
-        b'{"title": "first", "title": "second"}',
-        b"[" * 50_000 + b"]" * 50_000,  # nesting deeper than the JSON decoder's recursion limit
-        b'{"a": ' * 5_000 + b"1" + b"}" * 5_000,
+        Raw("empty", b""),
+        Raw("truncated", b"{"),
+        Raw("empty list", b"[]"),
+        Raw("a list", b"[1, 2]"),
+        Raw("a string", b'"title"'),
+        Raw("null", b"null"),
+        Raw("a number", b"42"),
+        Raw("not UTF-8", b"\xff\xfe\x00garbage"),
+        Raw("a lone surrogate in the title", b'{"title": "\\ud800 lone surrogate"}'),
+        Raw("NaN", b'{"budget_vnd": NaN}'),
+        Raw("1e999", b'{"budget_vnd": 1e999, "votes_for": 1e999}'),
+        Raw("a duplicate key", b'{"title": "first", "title": "second"}'),
+        # nesting deeper than the JSON decoder's recursion limit
+        Raw("50,000 nested lists", b"[" * 50_000 + b"]" * 50_000),
+        Raw("5,000 nested objects", b'{"a": ' * 5_000 + b"1" + b"}" * 5_000),
     ]
 )
 
@@ -292,8 +306,8 @@ def assert_refusal_left_no_trace(response, before: dict[str, Any], pk: int | Non
         assert snapshot(pk) == before
 
 
-def send_json(client, method: str, url: str, body: dict[str, Any] | bytes):
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+def send_json(client, method: str, url: str, body: dict[str, Any] | Raw):
+    raw = body.body if isinstance(body, Raw) else json.dumps(body).encode()
     return client.generic(method, url, raw, content_type="application/json")
 
 
