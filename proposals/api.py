@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from portal.errors import InvalidTransition, NotAllowed
 from portal.text import reject_control_characters
-from proposals import services
+from proposals import permissions, services
 from proposals.models import MAX_BUDGET_VND, Proposal, ProposalTransition
 from proposals.permissions import get_proposal_for
 
@@ -151,11 +153,20 @@ class ProposalViewSet(
         )
 
     def update(self, request, *args, **kwargs):
+        proposal = self.get_object()
+        if not permissions.can_edit(request.user, proposal):
+            raise NotAllowed(_("Only the author can edit the proposal."))
+        if proposal.status not in Proposal.EDITABLE_STATES:
+            raise InvalidTransition(
+                _("A proposal can be edited only as a draft or when returned for completion.")
+            )
         kwargs["partial"] = True
         return super().update(request, *args, **kwargs)
 
-    def _act(self, request, body_serializer, service):
+    def _act(self, request, action: str, body_serializer, service):
         proposal = self.get_object()
+        # 403 and 409 come before any complaint about the body.
+        services.proposal_check(actor=request.user, proposal=proposal, action=action)
         data = {}
         if body_serializer is not None:
             body = body_serializer(data=request.data)
@@ -169,37 +180,39 @@ class ProposalViewSet(
     @extend_schema(request=None, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._act(request, None, services.proposal_submit)
+        return self._act(request, "submit", None, services.proposal_submit)
 
     @extend_schema(request=OptionalReasonSerializer, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._act(request, OptionalReasonSerializer, services.proposal_withdraw)
+        return self._act(request, "withdraw", OptionalReasonSerializer, services.proposal_withdraw)
 
     @extend_schema(request=ReasonSerializer, responses=ProposalSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        return self._act(request, ReasonSerializer, services.proposal_return)
+        return self._act(request, "return", ReasonSerializer, services.proposal_return)
 
     @extend_schema(request=PartyOpinionSerializer, responses=ProposalSerializer)
     @action(detail=True, methods=["post"], url_path="party-opinion")
     def party_opinion(self, request, pk=None):
-        return self._act(request, PartyOpinionSerializer, services.proposal_record_party_opinion)
+        return self._act(
+            request, "party_opinion", PartyOpinionSerializer, services.proposal_record_party_opinion
+        )
 
     @extend_schema(request=DecideSerializer, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        return self._act(request, DecideSerializer, services.proposal_decide)
+        return self._act(request, "decide", DecideSerializer, services.proposal_decide)
 
     @extend_schema(request=OverrideSerializer, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
     def override(self, request, pk=None):
-        return self._act(request, OverrideSerializer, services.proposal_override)
+        return self._act(request, "override", OverrideSerializer, services.proposal_override)
 
     @extend_schema(request=ReasonSerializer, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        return self._act(request, ReasonSerializer, services.proposal_reject)
+        return self._act(request, "reject", ReasonSerializer, services.proposal_reject)
 
     @extend_schema(responses=TransitionSerializer(many=True))
     @action(detail=True, methods=["get"])

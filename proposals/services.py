@@ -14,6 +14,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.errors import DomainError, IncompleteInput, InvalidTransition, NotAllowed
 from portal.filetypes import MAX_UPLOAD_BYTES, sniff
@@ -82,6 +83,30 @@ def _log(proposal: Proposal, *, action: str, actor: User, from_status: str, note
         actor=actor,
         note=note,
     )
+
+
+# action → who may do it, and what a person who may not is told
+RULES = {
+    "submit": (permissions.is_author, gettext_lazy("Only the author can submit the proposal.")),
+    "withdraw": (permissions.is_author, gettext_lazy("Only the author can withdraw the proposal.")),
+    "return": (permissions.can_review, gettext_lazy("Only the reviewing head can return the proposal.")),
+    "party_opinion": (
+        permissions.can_review,
+        gettext_lazy("Only the reviewing head records the Party opinion."),
+    ),
+    "decide": (permissions.can_review, gettext_lazy("Only the reviewing head records the decision.")),
+    "override": (permissions.can_review, gettext_lazy("Only the reviewing head can decide.")),
+    "reject": (permissions.can_review, gettext_lazy("Only the reviewing head can decide.")),
+}
+
+
+def proposal_check(*, actor: User, proposal: Proposal, action: str) -> str | None:
+    """Raise NotAllowed (403) or InvalidTransition (409) unless `actor` may do `action` now; the
+    status it leads to. Views and the API ask before reading the request body; every service
+    asks again under the row lock."""
+    allowed, message = RULES[action]
+    _require(allowed(actor, proposal), str(message))
+    return _check_state(proposal, action)
 
 
 def _record(proposal: Proposal, *, action: str, actor: User, to_status: str, note: str = "") -> Proposal:
@@ -153,8 +178,7 @@ def proposal_update(*, actor: User, proposal: Proposal, data: dict[str, Any]) ->
 def proposal_submit(*, actor: User, proposal: Proposal) -> Proposal:
     """Send the plan to the reviewing head; the 7-working-day clock starts (again) today."""
     proposal = _lock(proposal)
-    _require(permissions.is_author(actor, proposal), _("Only the author can submit the proposal."))
-    to_status = _check_state(proposal, "submit")
+    to_status = proposal_check(actor=actor, proposal=proposal, action="submit")
     missing = proposal.missing_for_submission()
     if missing:
         raise IncompleteInput({"__all__": _("Still missing: %(fields)s.") % {"fields": ", ".join(missing)}})
@@ -176,9 +200,8 @@ def proposal_submit(*, actor: User, proposal: Proposal) -> Proposal:
 @transaction.atomic
 def proposal_withdraw(*, actor: User, proposal: Proposal, reason: str = "") -> Proposal:
     proposal = _lock(proposal)
-    _require(permissions.is_author(actor, proposal), _("Only the author can withdraw the proposal."))
+    to_status = proposal_check(actor=actor, proposal=proposal, action="withdraw")
     was_submitted = proposal.status == Proposal.Status.SUBMITTED
-    to_status = _check_state(proposal, "withdraw")
     _record(proposal, action="withdraw", actor=actor, to_status=to_status, note=(reason or "").strip())
     if was_submitted:
         _tell(current_head(proposal.reviewer_unit), "proposal_withdrawn", proposal)
@@ -189,8 +212,7 @@ def proposal_withdraw(*, actor: User, proposal: Proposal, reason: str = "") -> P
 def proposal_return(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
     """Send the plan back for completion, with the reason the author sees."""
     proposal = _lock(proposal)
-    _require(permissions.can_review(actor, proposal), _("Only the reviewing head can return the proposal."))
-    to_status = _check_state(proposal, "return")
+    to_status = proposal_check(actor=actor, proposal=proposal, action="return")
     reason = _required_text(reason, "reason")
     _record(proposal, action="return", actor=actor, to_status=to_status, note=reason)
     _tell(proposal.author, "proposal_returned", proposal, reason=reason)
@@ -203,8 +225,7 @@ def proposal_record_party_opinion(
 ) -> Proposal:
     """Record the opinion of the Party committee at the same level (required before deciding)."""
     proposal = _lock(proposal)
-    _require(permissions.can_review(actor, proposal), _("Only the reviewing head records the Party opinion."))
-    _check_state(proposal, "party_opinion")
+    proposal_check(actor=actor, proposal=proposal, action="party_opinion")
     proposal.party_opinion = _required_text(opinion, "opinion")
     proposal.party_supports = bool(supports)
     proposal.party_opinion_on = timezone.localdate()
@@ -249,8 +270,7 @@ def proposal_decide(
 ) -> Proposal:
     """Record the collective's vote: approved, or not passed by the collective."""
     proposal = _lock(proposal)
-    _require(permissions.can_review(actor, proposal), _("Only the reviewing head records the decision."))
-    _check_state(proposal, "decide")
+    proposal_check(actor=actor, proposal=proposal, action="decide")
     if not proposal.party_opinion:
         raise DomainError(_("Record the opinion of the Party committee at the same level before deciding."))
     validate_vote(
@@ -285,8 +305,7 @@ def proposal_decide(
 def proposal_override(*, actor: User, proposal: Proposal, responsibility_statement: str) -> Proposal:
     """After a failed vote the head approves anyway, taking personal responsibility in writing."""
     proposal = _lock(proposal)
-    _require(permissions.can_review(actor, proposal), _("Only the reviewing head can decide."))
-    to_status = _check_state(proposal, "override")
+    to_status = proposal_check(actor=actor, proposal=proposal, action="override")
     proposal.responsibility_statement = _required_text(responsibility_statement, "responsibility_statement")
     proposal.decided_on = timezone.localdate()
     proposal.decided_by = actor
@@ -300,8 +319,7 @@ def proposal_override(*, actor: User, proposal: Proposal, responsibility_stateme
 @transaction.atomic
 def proposal_reject(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
     proposal = _lock(proposal)
-    _require(permissions.can_review(actor, proposal), _("Only the reviewing head can decide."))
-    to_status = _check_state(proposal, "reject")
+    to_status = proposal_check(actor=actor, proposal=proposal, action="reject")
     reason = _required_text(reason, "reason")
     proposal.decided_on = timezone.localdate()
     proposal.decided_by = actor

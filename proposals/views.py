@@ -172,9 +172,14 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _run_action(request: HttpRequest, proposal: Proposal, action: str) -> HttpResponse:
-    form_class, service, allowed = ACTIONS[action]
-    if not allowed(request.user, proposal):
-        raise PermissionDenied
+    form_class, service, _allowed = ACTIONS[action]
+    try:
+        services.proposal_check(actor=request.user, proposal=proposal, action=action.replace("-", "_"))
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from None
+    except DomainError as error:
+        messages.error(request, error.message)
+        return render(request, "proposals/detail.html", _detail_context(request, proposal), status=409)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         context = _detail_context(request, proposal, {action: form})
