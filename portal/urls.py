@@ -14,8 +14,8 @@ register_converter(IdConverter, "id")
 register_converter(CodeConverter, "code")
 
 router = DefaultRouter(trailing_slash=True)
-router.register("units", api.UnitViewSet, basename="unit")
-router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("units", api.UnitViewSet, basename="api-unit")
+router.register("proposals", ProposalViewSet, basename="api-proposal")
 
 api_urls = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),

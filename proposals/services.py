@@ -394,6 +394,8 @@ def co_implementer_remove(*, actor: User, proposal: Proposal, user: User) -> Pro
     _require(permissions.is_author(actor, proposal), _("Only the author can remove co-implementers."))
     if proposal.status not in Proposal.EDITABLE_STATES:
         raise InvalidTransition(_("Co-implementers can be changed only on a draft or a returned proposal."))
+    if not proposal.co_implementers.filter(pk=user.pk).exists():
+        raise IncompleteInput({"user": _("This person is not a co-implementer.")})
     proposal.co_implementers.remove(user)
     revoke(user, "view_proposal", proposal)
     note = f"{user.username} ({user.full_name})"

@@ -126,9 +126,23 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as error:
                 messages.error(request, error.message)
                 return redirect(proposal)
-            if "submit" in request.POST:
-                return _run_action(request, proposal, "submit")
-            messages.success(request, _("The draft is saved."))
+            if "submit" not in request.POST:
+                messages.success(request, _("The draft is saved."))
+                return redirect("proposal-edit", proposal.pk)
+            # The edit is kept either way; only the submission may be refused.
+            try:
+                services.proposal_submit(actor=request.user, proposal=proposal)
+            except IncompleteInput as error:
+                reason = " ".join(error.errors.values())
+            except DomainError as error:
+                reason = error.message
+            else:
+                messages.success(request, DONE_MESSAGES["submit"])
+                return redirect(proposal)
+            messages.warning(
+                request,
+                _("The draft is saved, but it cannot be submitted yet: %(reason)s") % {"reason": reason},
+            )
             return redirect("proposal-edit", proposal.pk)
         status = 400
     proposal.refresh_from_db()
@@ -153,11 +167,8 @@ def _detail_context(request: HttpRequest, proposal: Proposal, bound: dict | None
         "attachments": proposal.attachments.select_related("uploaded_by"),
         "co_implementers": proposal.co_implementers.order_by("full_name"),
         "attachment_form": bound.get("attach") or (AttachmentForm() if can_attach else None),
-        "co_implementer_form": (
-            bound.get("co") or CoImplementerForm()
-            if is_author and proposal.status in Proposal.EDITABLE_STATES
-            else None
-        ),
+        "co_implementer_form": bound.get("co")
+        or (CoImplementerForm() if is_author and proposal.status in Proposal.EDITABLE_STATES else None),
         "is_author": is_author,
         "can_edit": is_author and proposal.status in Proposal.EDITABLE_STATES,
         "missing": proposal.missing_for_submission() if proposal.status in Proposal.EDITABLE_STATES else [],
@@ -281,6 +292,9 @@ def co_implementer_change(request: HttpRequest, pk: int, change: str) -> HttpRes
         raise Http404
     if not permissions.is_author(request.user, proposal):
         raise PermissionDenied
+    if proposal.status not in Proposal.EDITABLE_STATES:
+        messages.error(request, _("Co-implementers can be changed only on a draft or a returned proposal."))
+        return redirect(proposal)
     form = CoImplementerForm(request.POST)
     if not form.is_valid():
         return render(

@@ -18,7 +18,7 @@ from portal.permissions import grant
 from portal.workdays import add_working_days
 from proposals import services
 from proposals.models import Proposal
-from tests.proposals.conftest import plan
+from tests.proposals.conftest import make_proposal, plan
 
 D = datetime.date
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -113,9 +113,8 @@ def test_a_cadre_submits_the_head_records_the_party_opinion_and_a_passing_vote_a
     cadre, head = as_("cadre_a"), as_("head_a")
     pk = create(cadre)
     draft = ok(cadre.get(f"{API}{pk}/"))
-    assert (draft["status"], draft["author"], draft["unit"], draft["reviewer_unit"]) == (
-        "draft", "cadre_a", "SKHDT", "SKHDT",
-    )  # fmt: skip
+    assert draft["status"] == "draft"
+    assert (draft["author"], draft["unit"], draft["reviewer_unit"]) == ("cadre_a", "SKHDT", "SKHDT")
     assert draft["received_on"] is None
 
     submitted = ok(act(cadre, pk, "submit"))
@@ -225,11 +224,17 @@ def test_the_author_withdraws_a_draft_a_submitted_or_a_returned_proposal(demo, a
     withdrawn = ok(act(cadre, pk, "withdraw", {"reason": "Chờ hoàn thiện dữ liệu."}))
     assert withdrawn["status"] == "withdrawn"
     rows = ok(cadre.get(f"{API}{pk}/history/"))
-    assert (rows[-1]["from_status"], rows[-1]["to_status"], rows[-1]["actor"]) == (state, "withdrawn", "cadre_a")
-    assert rows[-1]["note"] == "Chờ hoàn thiện dữ liệu."
+    last = rows[-1]
+    assert (last["from_status"], last["to_status"], last["actor"]) == (state, "withdrawn", "cadre_a")
+    assert last["note"] == "Chờ hoàn thiện dữ liệu."
     assert act(cadre, pk, "submit").status_code == 409
-    expected = {"draft": [], "submitted": ["proposal_submitted", "proposal_withdrawn"]}
-    assert notified(demo["head_a"], pk) == expected.get(state, ["proposal_submitted"])
+    # The head heard of the submission, and of the withdrawal only while it waited for them.
+    expected = {
+        "draft": [],
+        "submitted": ["proposal_submitted", "proposal_withdrawn"],
+        "returned": ["proposal_submitted"],
+    }
+    assert notified(demo["head_a"], pk) == expected[state]
 
 
 def test_head_a_own_proposal_is_reviewed_and_decided_by_head_top(demo, as_):
@@ -282,7 +287,7 @@ def test_creating_with_invalid_fields_is_400_per_field(demo, as_):
     response = cadre.post(API, plan(start_date="2027-05-01", end_date="2027-01-01"), format="json")
     assert response.status_code == 400
     assert set(response.json()) == {"end_date"}
-    assert not Proposal.objects.filter(author=demo["cadre_a"], status="draft", budget_vnd=-1).exists()
+    assert not Proposal.objects.exists()
 
 
 def test_submitting_an_incomplete_plan_is_400_and_stays_a_draft(demo, as_):
@@ -308,7 +313,10 @@ def test_submitting_an_incomplete_plan_is_400_and_stays_a_draft(demo, as_):
         ({"votes_for": 2, "votes_against": 2, "head_vote": "against"}, "collective_rejected"),
         ({"votes_for": 3, "votes_against": 2, "votes_abstain": 2, "head_vote": "for"}, "collective_rejected"),
         ({"votes_for": 2, "votes_against": 1, "votes_abstain": 1, "head_vote": "for"}, "approved"),
-        ({"votes_for": 2, "votes_against": 1, "votes_abstain": 1, "head_vote": "against"}, "collective_rejected"),
+        (
+            {"votes_for": 2, "votes_against": 1, "votes_abstain": 1, "head_vote": "against"},
+            "collective_rejected",
+        ),
     ],
 )
 def test_deciding_applies_more_than_half_of_votes_cast_and_the_heads_side_on_a_tie(
@@ -441,7 +449,9 @@ def test_a_cadre_who_can_see_the_proposal_gets_403_on_the_heads_actions(demo, as
 
 
 @pytest.mark.parametrize(("action", "body"), [("override", OVERRIDE), ("reject", REASON)])
-def test_a_cadre_who_can_see_a_failed_vote_gets_403_on_override_and_reject(demo, as_, proposal_in, action, body):
+def test_a_cadre_who_can_see_a_failed_vote_gets_403_on_override_and_reject(
+    demo, as_, proposal_in, action, body
+):
     proposal = proposal_in("collective_rejected")
     grant(demo["cadre_a2"], "view_proposal", proposal)
     assert act(as_("cadre_a2"), proposal.pk, action, body).status_code == 403
@@ -471,6 +481,53 @@ def test_a_deputy_sees_a_submitted_proposal_but_gets_403_on_the_heads_actions(de
     assert proposal.status == "submitted"
 
 
+@pytest.mark.parametrize("username", ["head_top", "inspector", "orgcom"])
+def test_leaders_and_staff_above_the_unit_see_a_proposal_but_only_its_units_head_decides(
+    demo, as_, proposal_in, username
+):
+    proposal = with_party_opinion(proposal_in("submitted"), demo["head_a"])
+    client = as_(username)
+    assert ok(client.get(f"{API}{proposal.pk}/"))["id"] == proposal.pk
+    assert act(client, proposal.pk, "decide", PASSING).status_code == 403
+    assert act(client, proposal.pk, "return", REASON).status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.status == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "body", "field"),
+    [
+        ("submitted", "return", {}, "reason"),
+        ("submitted", "return", {"reason": "   "}, "reason"),
+        ("submitted", "party-opinion", {"supports": True}, "opinion"),
+        ("submitted", "party-opinion", {"opinion": "Thống nhất."}, "supports"),
+        ("collective_rejected", "override", {"responsibility_statement": "  "}, "responsibility_statement"),
+        ("collective_rejected", "reject", {}, "reason"),
+    ],
+)
+def test_a_missing_reason_opinion_or_statement_is_400_per_field(
+    demo, as_, proposal_in, state, action, body, field
+):
+    proposal = proposal_in(state)
+    response = act(as_("head_a"), proposal.pk, action, body)
+    assert response.status_code == 400
+    assert field in response.json()
+    proposal.refresh_from_db()
+    assert proposal.status == state
+
+
+def test_a_person_without_a_unit_gets_403_on_create(demo, as_):
+    response = as_("admin").post(API, plan(), format="json")
+    assert response.status_code == 403
+    assert not Proposal.objects.exists()
+
+
+def test_an_unknown_proposal_is_404(demo, as_):
+    client = as_("head_a")
+    assert client.get(f"{API}999999/").status_code == 404
+    assert act(client, 999999, "decide", PASSING).status_code == 404
+
+
 @pytest.mark.parametrize("username", ["head_a", "deputy_a"])
 def test_a_non_author_who_can_see_the_proposal_gets_403_on_patch(demo, as_, proposal_in, username):
     proposal = proposal_in("returned")
@@ -498,7 +555,9 @@ def test_a_non_author_who_can_see_the_proposal_gets_403_on_patch(demo, as_, prop
         ("withdrawn", "cadre_a", "submit", {}),
     ],
 )
-def test_an_action_in_the_wrong_state_is_409_with_a_detail(demo, as_, proposal_in, state, username, action, body):
+def test_an_action_in_the_wrong_state_is_409_with_a_detail(
+    demo, as_, proposal_in, state, username, action, body
+):
     proposal = proposal_in(state)
     response = act(as_(username), proposal.pk, action, body)
     assert response.status_code == 409
@@ -566,15 +625,34 @@ def test_a_draft_is_invisible_to_the_head_until_it_is_submitted(demo, as_):
     assert ok(head.get(f"{API}{pk}/"))["status"] == "submitted"
 
 
-@pytest.mark.parametrize("username", ["head_a", "deputy_a", "cadre_a2", "cadre_b", "head_b", "inspector"])
+SUBMITTED_IN_UBND = {"cadre_a", "cadre_a2", "head_a", "cadre_b"}
+VISIBLE = {
+    "cadre_a": {"cadre_a draft", "cadre_a submitted"},
+    "cadre_a2": {"cadre_a2 submitted"},
+    "head_a": {"cadre_a submitted", "cadre_a2 submitted", "head_a submitted"},
+    "deputy_a": {"cadre_a submitted", "cadre_a2 submitted", "head_a submitted"},
+    "cadre_b": {"cadre_b draft", "cadre_b submitted"},
+    "head_b": {"cadre_b submitted"},
+    **{
+        username: {f"{author} submitted" for author in SUBMITTED_IN_UBND}
+        for username in ("head_top", "inspector", "orgcom", "admin")
+    },
+}
+
+
+@pytest.mark.parametrize("username", sorted(VISIBLE))
 def test_the_list_holds_only_what_the_caller_may_see(demo, as_, username):
-    user = demo[username]
-    expected = set(Proposal.objects.visible_to(user).values_list("pk", flat=True))
-    rows = listed(as_(username))
-    assert {row["id"] for row in rows} == expected
-    assert all(row["status"] != "draft" or row["author"] == username for row in rows)
-    if username in {"cadre_b", "head_b"}:
-        assert all("SKHDT" not in (row["unit"], row["reviewer_unit"]) for row in rows)
+    made = {}
+    for author, state in [
+        ("cadre_a", "draft"), ("cadre_a", "submitted"), ("cadre_a2", "submitted"), ("cadre_b", "draft"),
+        ("cadre_b", "submitted"), ("head_a", "submitted"),
+    ]:  # fmt: skip
+        made[f"{author} {state}"] = make_proposal(demo[author], state).pk
+    client = as_(username)
+    assert set(ids(client)) == {made[name] for name in VISIBLE[username]}
+    for name, pk in made.items():
+        expected = 200 if name in VISIBLE[username] else 404
+        assert client.get(f"{API}{pk}/").status_code == expected, name
 
 
 def test_search_finds_a_title_written_with_diacritics_from_a_query_without(demo, as_, proposal_in):

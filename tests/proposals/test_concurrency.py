@@ -87,12 +87,16 @@ def outcomes(results) -> list[str]:
 
 def transitions(proposal: Proposal, *actions: str) -> list[str]:
     return list(
-        ProposalTransition.objects.filter(proposal=proposal, action__in=actions).values_list("action", flat=True)
+        ProposalTransition.objects.filter(proposal=proposal, action__in=actions).values_list(
+            "action", flat=True
+        )
     )
 
 
 def notifications(proposal: Proposal, kind: str) -> int:
-    return Notification.objects.filter(kind=kind, object_id=proposal.pk, content_type__model="proposal").count()
+    return Notification.objects.filter(
+        kind=kind, object_id=proposal.pk, content_type__model="proposal"
+    ).count()
 
 
 def test_two_decisions_at_once_record_one(org):
@@ -134,7 +138,10 @@ def test_a_decision_and_a_return_at_once_record_one(org):
         done = transitions(proposal, "decide", "return")
         assert len(done) == 1, done
         winners.add(done[0])
-        assert proposal.status == {"decide": Proposal.Status.APPROVED, "return": Proposal.Status.RETURNED}[done[0]]
+        assert (
+            proposal.status
+            == {"decide": Proposal.Status.APPROVED, "return": Proposal.Status.RETURNED}[done[0]]
+        )
         assert notifications(proposal, "proposal_decided") == (done[0] == "decide")
         assert notifications(proposal, "proposal_returned") == (done[0] == "return")
     assert winners <= {"decide", "return"}
@@ -146,7 +153,9 @@ def test_two_submissions_of_one_draft_at_once_record_one(org):
         calls = []
         for _thread in range(2):
             author, draft = fresh(org["cadre_a"]), Proposal.objects.get(pk=proposal.pk)
-            calls.append(lambda author=author, draft=draft: services.proposal_submit(actor=author, proposal=draft))
+            calls.append(
+                lambda author=author, draft=draft: services.proposal_submit(actor=author, proposal=draft)
+            )
         results = race(*calls)
         assert outcomes(results) == ["conflict", "ok"]
         proposal.refresh_from_db()
@@ -166,7 +175,7 @@ def test_two_decisions_at_once_through_the_api_give_200_and_409(org):
         clients = [api_client_for(fresh(org["head_a"])) for _body in bodies]
         results = race(
             *(
-                lambda client=client, body=body: client.post(url, body, format="json")
+                lambda client=client, body=body, url=url: client.post(url, body, format="json")
                 for client, body in zip(clients, bodies, strict=True)
             )
         )

@@ -15,16 +15,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils.html import escape
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from portal.filetypes import sniff_bytes
 from portal.models import Notification, User
+from proposals import services
 from proposals.api import MAX_VOTES
 from proposals.models import (
     MAX_BUDGET_VND,
@@ -38,9 +41,10 @@ from tests.proposals.conftest import make_proposal, plan
 examples = hypothesis_settings(
     max_examples=30,
     deadline=None,
+    database=None,  # every run explores afresh and writes nothing into the project folder
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-few_examples = hypothesis_settings(examples, max_examples=20)
+few_examples = hypothesis_settings(examples, max_examples=25)
 
 TEXT_FIELDS = (
     "necessity", "legal_basis", "solution", "scope", "resources", "feasibility", "impact_positive",
@@ -119,10 +123,20 @@ date_value = st.one_of(
     st.dates().map(str),
     st.sampled_from(
         [
-            "2027-02-30", "2027-13-01", "0000-00-00", "99999-01-01", "31/12/2027", "2027-1-1",
-            "yesterday", "2027-01-01T00:00:00", "0001-01-01", "9999-12-31", "", "2027-01-01\x00",
+            "2027-02-30",
+            "2027-13-01",
+            "0000-00-00",
+            "99999-01-01",
+            "31/12/2027",
+            "2027-1-1",
+            "yesterday",
+            "2027-01-01T00:00:00",
+            "0001-01-01",
+            "9999-12-31",
+            "",
+            "2027-01-01\x00",
         ]
-    ),  # fmt: skip
+    ),
     st.integers(),
     wrong_types,
     hostile_text,
@@ -151,7 +165,10 @@ def plan_payloads(draw) -> dict[str, Any]:
     for name in draw(st.lists(st.sampled_from(sorted(PLAN_VALUES)), unique=True, max_size=6)):
         data[name] = draw(PLAN_VALUES[name])
     if draw(st.booleans()):  # the end before the start
-        data["start_date"], data["end_date"] = "2027-12-31", draw(st.sampled_from(["2027-01-01", "2027-12-30"]))
+        data["start_date"], data["end_date"] = (
+            "2027-12-31",
+            draw(st.sampled_from(["2027-01-01", "2027-12-30"])),
+        )
     for name in draw(st.lists(st.sampled_from(sorted(data)), unique=True, max_size=4)):
         del data[name]
     for name in draw(st.lists(st.sampled_from(UNKNOWN_FIELDS), unique=True, max_size=3)):
@@ -172,25 +189,25 @@ class Raw:
         printer.text(repr(self))
 
 
-RAW_BODIES = st.sampled_from(
-    [
-        Raw("empty", b""),
-        Raw("truncated", b"{"),
-        Raw("empty list", b"[]"),
-        Raw("a list", b"[1, 2]"),
-        Raw("a string", b'"title"'),
-        Raw("null", b"null"),
-        Raw("a number", b"42"),
-        Raw("not UTF-8", b"\xff\xfe\x00garbage"),
-        Raw("a lone surrogate in the title", b'{"title": "\\ud800 lone surrogate"}'),
-        Raw("NaN", b'{"budget_vnd": NaN}'),
-        Raw("1e999", b'{"budget_vnd": 1e999, "votes_for": 1e999}'),
-        Raw("a duplicate key", b'{"title": "first", "title": "second"}'),
-        # nesting deeper than the JSON decoder's recursion limit
-        Raw("50,000 nested lists", b"[" * 50_000 + b"]" * 50_000),
-        Raw("5,000 nested objects", b'{"a": ' * 5_000 + b"1" + b"}" * 5_000),
-    ]
-)
+RAW = [
+    Raw("empty", b""),
+    Raw("truncated", b"{"),
+    Raw("empty list", b"[]"),
+    Raw("a list", b"[1, 2]"),
+    Raw("a string", b'"title"'),
+    Raw("null", b"null"),
+    Raw("a number", b"42"),
+    Raw("not UTF-8", b"\xff\xfe\x00garbage"),
+    Raw("a lone surrogate in the title", b'{"title": "\\ud800 lone surrogate"}'),
+    Raw("NaN", b'{"budget_vnd": NaN}'),
+    Raw("1e999", b'{"budget_vnd": 1e999, "votes_for": 1e999}'),
+    Raw("a duplicate key", b'{"title": "first", "title": "second"}'),
+    # nesting deeper than the JSON decoder's recursion limit
+    Raw("50,000 nested lists", b"[" * 50_000 + b"]" * 50_000),
+    Raw("5,000 nested objects", b'{"a": ' * 5_000 + b"1" + b"}" * 5_000),
+]
+RAW_BODIES = st.sampled_from(RAW)
+DEEP = RAW[-2]
 
 
 def body_for(spec: dict[str, tuple[st.SearchStrategy, st.SearchStrategy]]) -> st.SearchStrategy:
@@ -326,6 +343,29 @@ def form_data(data: dict[str, Any]) -> dict[str, Any]:
     return {name: form_value(value) for name, value in data.items()}
 
 
+def raw_bytes(text: str) -> bytes:
+    # A lone surrogate goes out as the bytes a careless client would send (invalid UTF-8).
+    return text.encode("utf-8", "surrogatepass")
+
+
+def post_form(client: Client, url: str, data: dict[str, Any]):
+    """POST url-encoded like a browser form, byte for byte (the test client refuses surrogates)."""
+    pairs = [
+        (raw_bytes(name), raw_bytes(item))
+        for name, value in form_data(data).items()
+        for item in (value if isinstance(value, list) else [value])
+    ]
+    return client.post(url, urlencode(pairs), content_type="application/x-www-form-urlencoded")
+
+
+def printable(value: Any) -> Any:
+    """A form value the test client's multipart encoder accepts (surrogates become U+FFFD)."""
+    value = form_value(value)
+    if isinstance(value, list):
+        return [printable(item) for item in value]
+    return raw_bytes(value).decode("utf-8", "replace")
+
+
 def browser(user: User) -> Client:
     client = Client()
     client.force_login(user)
@@ -333,8 +373,6 @@ def browser(user: User) -> Client:
 
 
 def prepare(demo, state: str, *, with_opinion: bool = False, author: str = "cadre_a") -> Proposal:
-    from proposals import services
-
     proposal = make_proposal(demo[author], state)
     if with_opinion and proposal.status == "submitted":
         services.proposal_record_party_opinion(
@@ -353,7 +391,11 @@ def private_media(settings, tmp_path) -> Path:
 
 
 @examples
-@given(body=st.one_of(plan_payloads(), plan_payloads(), RAW_BODIES), actor=st.sampled_from(["cadre_a"] * 5 + PEOPLE))
+@given(
+    body=st.one_of(plan_payloads(), plan_payloads(), RAW_BODIES),
+    actor=st.sampled_from(["cadre_a"] * 5 + PEOPLE),
+)
+@example(body=DEEP, actor="cadre_a")
 def test_api_create_survives_hostile_input_and_saves_only_sane_drafts(demo, api, body, actor):
     before = snapshot(None)
     response = send_json(api(demo[actor]), "POST", "/api/v1/proposals/", body)
@@ -375,6 +417,7 @@ def test_api_create_survives_hostile_input_and_saves_only_sane_drafts(demo, api,
     actor=st.sampled_from(["cadre_a"] * 5 + PEOPLE),
     pk=st.sampled_from([None, None, None, None, 0, 999_999_999_999_999_999]),
 )
+@example(body=DEEP, state="draft", actor="cadre_a", pk=None)
 def test_api_patch_survives_hostile_input_and_changes_only_the_plan(demo, api, body, state, actor, pk):
     proposal = prepare(demo, state)
     before = snapshot(proposal.pk)
@@ -407,6 +450,36 @@ def test_api_actions_survive_hostile_input(demo, api, action, data):
         assert_sane(proposal)
 
 
+API_ENDPOINTS = {
+    "create": ("POST", "/api/v1/proposals/", None, "cadre_a"),
+    "patch": ("PATCH", "/api/v1/proposals/{pk}/", "draft", "cadre_a"),
+    **{
+        action: ("POST", f"/api/v1/proposals/{{pk}}/{action}/", state, actor)
+        for action, (state, actor, _targets) in ACTIONS.items()
+    },
+}
+
+
+@pytest.mark.parametrize("endpoint", list(API_ENDPOINTS))
+def test_every_api_endpoint_survives_malformed_json_bodies(demo, api, endpoint):
+    method, url, state, actor = API_ENDPOINTS[endpoint]
+    answers = {}
+    for raw in RAW:
+        proposal = prepare(demo, state) if state else None
+        pk = proposal.pk if proposal else None
+        before = snapshot(pk)
+        try:
+            response = send_json(api(demo[actor]), method, url.format(pk=pk), raw)
+        except Exception as error:  # reported below, with the other bodies' answers
+            answers[raw.label] = f"{type(error).__name__}: {str(error)[:80]}"
+            continue
+        answers[raw.label] = response.status_code
+        if 400 <= response.status_code < 500:
+            assert snapshot(pk) == before, raw.label
+    failures = {label: code for label, code in answers.items() if not (isinstance(code, int) and code < 500)}
+    assert not failures, failures
+
+
 # --- The browser forms ------------------------------------------------------------------------
 
 
@@ -414,7 +487,7 @@ def test_api_actions_survive_hostile_input(demo, api, action, data):
 @given(body=plan_payloads(), actor=st.sampled_from(["cadre_a"] * 5 + PEOPLE))
 def test_the_new_proposal_form_survives_hostile_input(demo, body, actor):
     before, existing = snapshot(None), list(Proposal.objects.values_list("pk", flat=True))
-    response = browser(demo[actor]).post("/proposals/new/", form_data(body))
+    response = post_form(browser(demo[actor]), "/proposals/new/", body)
     assert_refusal_left_no_trace(response, before, None)
     if response.status_code == 400:
         assert b"invalid-feedback" in response.content or b"alert-danger" in response.content
@@ -438,7 +511,7 @@ def test_the_edit_form_survives_hostile_input(demo, body, state, actor, and_subm
     before = snapshot(proposal.pk)
     if and_submit:
         body = {**body, "submit": "1"}
-    response = browser(demo[actor]).post(f"/proposals/{proposal.pk}/edit/", form_data(body))
+    response = post_form(browser(demo[actor]), f"/proposals/{proposal.pk}/edit/", body)
     assert_refusal_left_no_trace(response, before, proposal.pk)
     if response.status_code == 400:
         assert b"invalid-feedback" in response.content or b"alert-danger" in response.content
@@ -458,7 +531,7 @@ def test_the_action_forms_survive_hostile_input(demo, action, data):
     body = data.draw(body_for(ACTION_BODIES[action]))
     proposal = prepare(demo, state, with_opinion=with_opinion)
     before = snapshot(proposal.pk)
-    response = browser(demo[actor]).post(f"/proposals/{proposal.pk}/{action}/", form_data(body))
+    response = post_form(browser(demo[actor]), f"/proposals/{proposal.pk}/{action}/", body)
     assert_refusal_left_no_trace(response, before, proposal.pk)
     proposal.refresh_from_db()
     if response.status_code == 302 and proposal.status != before["row"]["status"]:
@@ -467,15 +540,31 @@ def test_the_action_forms_survive_hostile_input(demo, action, data):
 
 
 MAGIC = st.sampled_from(
-    [b"", b"%PDF-1.4\n", b"MZ\x90\x00", b"\x7fELF\x02\x01", b"PK\x03\x04", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0"]
+    [
+        b"",
+        b"%PDF-1.4\n",
+        b"MZ\x90\x00",
+        b"\x7fELF\x02\x01",
+        b"PK\x03\x04",
+        b"\x89PNG\r\n\x1a\n",
+        b"\xff\xd8\xff\xe0",
+    ]
 )
 FILE_NAMES = st.one_of(
     st.sampled_from(
         [
-            "plan.pdf", "../../etc/passwd", "..\\..\\boot.ini", "<img src=x onerror=alert(1)>.pdf",
-            "a" * 1000 + ".pdf", "virus.exe", "x.pdf.exe", ".htaccess", "ảnh chụp.png", "file",
+            "plan.pdf",
+            "../../etc/passwd",
+            "..\\..\\boot.ini",
+            "<img src=x onerror=alert(1)>.pdf",
+            "a" * 1000 + ".pdf",
+            "virus.exe",
+            "x.pdf.exe",
+            ".htaccess",
+            "ảnh chụp.png",
+            "file",
         ]
-    ),  # fmt: skip
+    ),
     st.text(min_size=1, max_size=30).filter(lambda name: name.strip("./\\") != ""),
 )
 
@@ -495,16 +584,14 @@ def test_the_attachment_form_survives_hostile_input(
 ):
     proposal = prepare(demo, state)
     before, files_before = snapshot(proposal.pk), stored_files(private_media)
-    data: dict[str, Any] = {"description": form_value(description)}
-    data["file"] = SimpleUploadedFile(name, magic + content) if with_file else form_value(content)
+    data: dict[str, Any] = {"description": printable(description)}
+    data["file"] = SimpleUploadedFile(printable(name), magic + content) if with_file else str(content)
     response = browser(demo[actor]).post(f"/proposals/{proposal.pk}/attachments/", data)
     assert_refusal_left_no_trace(response, before, proposal.pk)
     if response.status_code >= 400:
         assert stored_files(private_media) == files_before
     if response.status_code == 400:
         assert b"invalid-feedback" in response.content or b"text-danger" in response.content
-    from portal.filetypes import sniff_bytes
-
     for attachment in ProposalAttachment.objects.filter(proposal=proposal):
         with attachment.file.open("rb") as stored:
             stored_bytes = stored.read()
@@ -524,30 +611,101 @@ def test_the_attachment_form_survives_hostile_input(
 def test_the_co_implementer_forms_survive_hostile_input(demo, username, change, already, state, actor):
     proposal = prepare(demo, "draft")
     if already:
-        from proposals import services
-
         services.co_implementer_add(actor=demo["cadre_a"], proposal=proposal, user=demo["cadre_a2"])
     if state != "draft":
         proposal = _walk(demo, proposal, state)
     before = snapshot(proposal.pk)
-    response = browser(demo[actor]).post(
-        f"/proposals/{proposal.pk}/co-implementers/{change}/", {"username": form_value(username)}
-    )
+    url = f"/proposals/{proposal.pk}/co-implementers/{change}/"
+    response = post_form(browser(demo[actor]), url, {"username": username})
     assert_refusal_left_no_trace(response, before, proposal.pk)
-    if response.status_code == 400:
+    if response.status_code == 400 and proposal.status in Proposal.EDITABLE_STATES:
         assert b"invalid-feedback" in response.content
     co_implementers = set(proposal.co_implementers.values_list("username", flat=True))
     assert "cadre_a" not in co_implementers
     assert all(User.objects.get(username=name).is_active for name in co_implementers)
 
 
-def _walk(demo, proposal: Proposal, state: str) -> Proposal:
-    from proposals import services
+@pytest.mark.parametrize("username", ["", "nobody", "cadre_a2"])
+def test_changing_co_implementers_after_submission_is_refused_with_a_message(demo, username):
+    """A page opened while the proposal was a draft still has the form; whatever is typed into
+    it, the answer must say why nothing happened."""
+    proposal = prepare(demo, "submitted")
+    before = snapshot(proposal.pk)
+    author = browser(demo["cadre_a"])
+    response = author.post(f"/proposals/{proposal.pk}/co-implementers/add/", {"username": username})
+    assert response.status_code in (302, 400, 409)
+    redirected = response.status_code == 302
+    page = (author.get(response["Location"]) if redirected else response).content.decode()
+    assert "invalid-feedback" in page or "alert-danger" in page
+    assert snapshot(proposal.pk) == before
 
+
+def _walk(demo, proposal: Proposal, state: str) -> Proposal:
     proposal = services.proposal_submit(actor=demo["cadre_a"], proposal=proposal)
     if state == "returned":
         proposal = services.proposal_return(actor=demo["head_a"], proposal=proposal, reason="Bổ sung.")
     return proposal
+
+
+BROKEN_MULTIPART = b'--xyz\r\nContent-Disposition: form-data; name="title"\r\n\r\nabc'
+FORM_RAW = [
+    ("broken multipart", BROKEN_MULTIPART, "multipart/form-data; boundary=xyz"),
+    ("multipart without a boundary", b"garbage", "multipart/form-data"),
+    ("JSON sent to a form", json.dumps(plan()).encode(), "application/json"),
+    ("invalid UTF-8", b"title=%ff%fe&reason=%ed%a0%80&username=%c0%af", "application/x-www-form-urlencoded"),
+    ("an unknown charset", b"title=abc", "application/x-www-form-urlencoded; charset=x-nonsense"),
+    ("too many fields", b"&".join(b"f%d=1" % i for i in range(1_500)), "application/x-www-form-urlencoded"),
+    ("a body over the memory limit", b"title=" + b"x" * 2_700_000, "application/x-www-form-urlencoded"),
+]  # fmt: skip
+FORM_ENDPOINTS = {
+    "new": ("/proposals/new/", None, "cadre_a"),
+    "edit": ("/proposals/{pk}/edit/", "draft", "cadre_a"),
+    **{
+        action: (f"/proposals/{{pk}}/{action}/", state, actor)
+        for action, (state, actor, _targets) in ACTIONS.items()
+    },
+    "attachments": ("/proposals/{pk}/attachments/", "draft", "cadre_a"),
+    "co-implementer add": ("/proposals/{pk}/co-implementers/add/", "draft", "cadre_a"),
+    "co-implementer remove": ("/proposals/{pk}/co-implementers/remove/", "draft", "cadre_a"),
+}
+
+
+@pytest.mark.parametrize("endpoint", list(FORM_ENDPOINTS))
+def test_every_form_survives_malformed_request_bodies(demo, private_media, endpoint):
+    url, state, actor = FORM_ENDPOINTS[endpoint]
+    answers = {}
+    for label, body, content_type in FORM_RAW:
+        proposal = prepare(demo, state) if state else None
+        pk = proposal.pk if proposal else None
+        before = snapshot(pk)
+        try:
+            response = browser(demo[actor]).generic(
+                "POST", url.format(pk=pk), body, content_type=content_type
+            )
+        except Exception as error:  # reported below, with the other bodies' answers
+            answers[label] = f"{type(error).__name__}: {str(error)[:80]}"
+            continue
+        answers[label] = response.status_code
+        if 400 <= response.status_code < 500:
+            assert snapshot(pk) == before, label
+        assert stored_files(private_media) == set(), label
+    failures = {label: code for label, code in answers.items() if not (isinstance(code, int) and code < 500)}
+    assert not failures, failures
+
+
+def test_save_and_submit_refused_with_a_4xx_leaves_the_draft_unchanged(demo):
+    """head_top heads the root unit: nobody above can decide, so submitting is refused (409).
+    A refusal must not keep half of the request (the edit) while refusing the other half."""
+    proposal = prepare(demo, "draft", author="head_top")
+    before = snapshot(proposal.pk)
+    body = {**plan(title="Tiêu đề mới"), "submit": "1"}
+    response = post_form(browser(demo["head_top"]), f"/proposals/{proposal.pk}/edit/", body)
+    assert response.status_code < 500
+    if 400 <= response.status_code < 500:
+        assert snapshot(proposal.pk) == before
+    else:
+        proposal.refresh_from_db()
+        assert proposal.status == "draft"
 
 
 # --- Stored text comes back escaped -----------------------------------------------------------
@@ -600,7 +758,9 @@ def test_markup_saved_through_the_api_is_shown_escaped_everywhere(
 
     reason = f"{XSS} bổ sung <iframe src=//evil>"
     with django_capture_on_commit_callbacks(execute=True):
-        assert api(demo["head_a"]).post(f"/api/v1/proposals/{pk}/return/", {"reason": reason}).status_code == 200
+        assert (
+            api(demo["head_a"]).post(f"/api/v1/proposals/{pk}/return/", {"reason": reason}).status_code == 200
+        )
     assert_escaped(author, f"/proposals/{pk}/", XSS, reason)
     assert_escaped(author, "/", XSS)
     assert_escaped(author, "/notifications/", XSS)
@@ -610,10 +770,21 @@ def test_markup_saved_through_the_api_is_shown_escaped_everywhere(
     statement = f"{XSS} Tôi chịu trách nhiệm <svg onload=alert(5)>"
     support = f"{XSS} hỗ trợ <svg onload=alert(6)>"
     head_api = api(demo["head_a"])
-    assert head_api.post(f"/api/v1/proposals/{pk}/party-opinion/", {"opinion": opinion, "supports": True}).status_code == 200
+    assert (
+        head_api.post(
+            f"/api/v1/proposals/{pk}/party-opinion/", {"opinion": opinion, "supports": True}
+        ).status_code
+        == 200
+    )
     decided = head_api.post(
         f"/api/v1/proposals/{pk}/decide/",
-        {"votes_for": 1, "votes_against": 3, "head_vote": "against", "mode": "pilot", "support_granted": support},
+        {
+            "votes_for": 1,
+            "votes_against": 3,
+            "head_vote": "against",
+            "mode": "pilot",
+            "support_granted": support,
+        },
         format="json",
     )
     assert decided.status_code == 200
@@ -645,7 +816,9 @@ TAGS = st.sampled_from(
     after=st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]), max_size=20),
 )
 def test_any_markup_in_a_title_is_shown_escaped(demo, api, before, tag, after):
-    response = api(demo["cadre_a"]).post("/api/v1/proposals/", plan(title=before + tag + after), format="json")
+    response = api(demo["cadre_a"]).post(
+        "/api/v1/proposals/", plan(title=before + tag + after), format="json"
+    )
     assert response.status_code == 201, response.json()
     proposal = Proposal.objects.get(pk=response.json()["id"])
     author = browser(demo["cadre_a"])

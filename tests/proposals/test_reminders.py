@@ -188,7 +188,10 @@ def test_an_administrators_day_off_sends_nothing(org):
         {
             (recipient, kind, cases[name].pk)
             for name in ("overdue", "due_tomorrow")
-            for recipient, kind in (("head_a", "proposal_overdue"), ("head_top", "proposal_overdue_escalation"))
+            for recipient, kind in (
+                ("head_a", "proposal_overdue"),
+                ("head_top", "proposal_overdue_escalation"),
+            )
         }
     )
 
@@ -285,6 +288,7 @@ def test_sweeps_run_by_a_real_worker_send_each_reminder_once(org, sweep_worker):
     assert logged() == everything
     assert notified() == everything
     assert_logs_point_at_their_notifications()
+
     # The runs were the worker's (not in-process) — and nothing else was swept.
     def done_by_worker() -> int:
         lines = log_path.read_text().splitlines()

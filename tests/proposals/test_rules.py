@@ -109,7 +109,9 @@ def test_a_vote_with_no_votes_or_a_head_vote_the_counts_cannot_hold_is_invalid_i
 def test_deciding_records_the_vote_and_an_invalid_vote_changes_nothing(proposal_in, demo):
     proposal = proposal_in("submitted")
     head = demo["head_a"]
-    services.proposal_record_party_opinion(actor=head, proposal=proposal, opinion="Thống nhất.", supports=True)
+    services.proposal_record_party_opinion(
+        actor=head, proposal=proposal, opinion="Thống nhất.", supports=True
+    )
     with pytest.raises(IncompleteInput):
         services.proposal_decide(
             actor=head, proposal=proposal, votes_for=0, votes_against=0, head_vote="for", mode="pilot"
@@ -136,7 +138,12 @@ def test_no_decision_is_taken_without_the_party_opinion(proposal_in, demo):
     proposal = proposal_in("submitted")
     with pytest.raises(DomainError):
         services.proposal_decide(
-            actor=demo["head_a"], proposal=proposal, votes_for=3, votes_against=0, head_vote="for", mode="pilot"
+            actor=demo["head_a"],
+            proposal=proposal,
+            votes_for=3,
+            votes_against=0,
+            head_vote="for",
+            mode="pilot",
         )
     proposal.refresh_from_db()
     assert proposal.status == "submitted"
@@ -145,7 +152,9 @@ def test_no_decision_is_taken_without_the_party_opinion(proposal_in, demo):
 def test_a_resubmitted_proposal_needs_a_new_party_opinion(proposal_in, demo):
     proposal = proposal_in("submitted")
     head = demo["head_a"]
-    services.proposal_record_party_opinion(actor=head, proposal=proposal, opinion="Thống nhất.", supports=True)
+    services.proposal_record_party_opinion(
+        actor=head, proposal=proposal, opinion="Thống nhất.", supports=True
+    )
     services.proposal_return(actor=head, proposal=proposal, reason="Bổ sung chỉ số.")
     proposal = services.proposal_submit(actor=demo["cadre_a"], proposal=proposal)
     assert proposal.party_opinion == ""
@@ -176,7 +185,9 @@ ACTION_CALLS = {
     ),
     "override": (
         "head",
-        lambda actor, p: services.proposal_override(actor=actor, proposal=p, responsibility_statement="Cam kết."),
+        lambda actor, p: services.proposal_override(
+            actor=actor, proposal=p, responsibility_statement="Cam kết."
+        ),
     ),
     "reject": ("head", lambda actor, p: services.proposal_reject(actor=actor, proposal=p, reason="Lý do.")),
 }
@@ -412,7 +423,9 @@ def test_every_step_writes_a_transition_row_with_its_actor_and_note(proposal_in,
         ("rejected", ["proposal_decided", "proposal_decided"]),
     ],
 )
-def test_the_head_hears_of_each_submission_and_the_author_of_each_decision(proposal_in, demo, state, author_kinds):
+def test_the_head_hears_of_each_submission_and_the_author_of_each_decision(
+    proposal_in, demo, state, author_kinds
+):
     proposal = proposal_in(state)
     assert kinds(demo["head_a"], proposal) == ["proposal_submitted"]
     assert kinds(demo["cadre_a"], proposal) == author_kinds
