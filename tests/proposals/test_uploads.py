@@ -111,9 +111,10 @@ def assert_nothing_stored(root: Path) -> None:
 
 
 def downloaded(response) -> bytes:
-    content = b"".join(response.streaming_content)
-    response.close()
-    return content
+    # Reading the stream to its end closes the response through the test client's wrapper,
+    # which keeps the test's database connection open; a direct response.close() would fire
+    # request_finished and close it (PostgreSQL then fails the rest of the test).
+    return b"".join(response.streaming_content)
 
 
 # --- Accepted files ---------------------------------------------------------------------------
