@@ -65,7 +65,9 @@ def _paged_list(request: HttpRequest, queryset, *, title: str, view: str) -> Htt
     query = request.GET.copy()
     query.pop("page", None)
     context = {"page": page, "filters": filters, "title": title, "view": view, "query": query.urlencode()}
-    return render(request, "proposals/list.html", context)
+    # htmx asks for the results alone when a filter changes.
+    template = "proposals/_results.html" if request.headers.get("HX-Request") else "proposals/list.html"
+    return render(request, template, context)
 
 
 @login_required

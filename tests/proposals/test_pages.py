@@ -668,3 +668,14 @@ def test_a_notification_links_to_the_proposal_page(demo, proposal_in):
     proposal = proposal_in("submitted")
     notification = Notification.objects.get(recipient=demo["head_a"], kind="proposal_submitted")
     assert notification.url == f"/proposals/{proposal.pk}/"
+
+
+def test_htmx_filtering_returns_only_the_results_table(demo, proposal_in, client):
+    proposal_in("submitted", title="Cải cách hành chính một cửa")
+    client.force_login(demo["head_a"])
+    response = client.get("/proposals/all/?q=cai+cach", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="proposal-table"' in html
+    assert "Cải cách hành chính một cửa" in html
+    assert "<html" not in html
