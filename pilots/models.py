@@ -1,1 +1,349 @@
-"""Models of the pilots app (built by a later issue)."""
+"""Pilots and implementations of approved proposals (KL 2.3, 2.4; the evaluation article)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.models import Unit, path_prefix_q
+from portal.permissions import GroupObjectPermissionBase, UserObjectPermissionBase
+from proposals.models import MAX_BUDGET_VND, Proposal
+
+
+class PilotQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PilotQuerySet:
+        """Implementers and the proposal's author; the subtrees a person covers; single grants
+        (an inspector assigned to one pilot)."""
+        from portal.permissions import granted_q, scope_paths
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        paths = scope_paths(user)
+        return self.filter(
+            Q(implementers=user)
+            | Q(proposal__author=user)
+            | path_prefix_q("unit__path", paths)
+            | path_prefix_q("proposal__reviewer_unit__path", paths)
+            | granted_q(user, Pilot, "view_pilot")
+        ).distinct()
+
+    def for_list(self) -> PilotQuerySet:
+        return self.select_related(
+            "proposal", "proposal__author", "unit", "proposal__reviewer_unit"
+        ).with_next_due()
+
+    def with_next_due(self) -> PilotQuerySet:
+        """Annotate `next_report_due`: the earliest due date of a report not yet handed in."""
+        open_reports = ProgressReport.objects.filter(
+            pilot=models.OuterRef("pk"),
+            status__in=[ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION],
+        ).order_by("due_date")
+        return self.annotate(next_report_due=models.Subquery(open_reports.values("due_date")[:1]))
+
+
+class Pilot(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        TERMINATED = "terminated", _("Terminated")
+        COMPLETED = "completed", _("Completed, results report due")
+        UNDER_EVALUATION = "under_evaluation", _("Under evaluation")
+        EVALUATED = "evaluated", _("Evaluated")
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed", _("Completed")
+        PARTIALLY_COMPLETED = "partially_completed", _("Partially completed")
+        NOT_COMPLETED = "not_completed", _("Not completed")
+
+    # action → (states it may start from, state it leads to); pilots/services.py is its only user.
+    TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+        "start": (("planned",), "active"),
+        "report": (("active",), None),
+        "inspect": (("planned", "active", "suspended", "completed", "under_evaluation"), None),
+        "adjust": (("planned", "active", "suspended"), None),
+        "suspend": (("active",), "suspended"),
+        "resume": (("suspended",), "active"),
+        "terminate": (("planned", "active", "suspended"), "terminated"),
+        "complete": (("active",), "completed"),
+        "results_report": (("completed", "terminated"), "under_evaluation"),
+        "evaluate": (("under_evaluation",), "evaluated"),
+    }
+
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.PROTECT, related_name="pilot", verbose_name=_("proposal")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="pilots", verbose_name=_("unit"))
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.PLANNED)
+    mode = models.CharField(_("mode"), max_length=16, choices=Proposal.Mode.choices)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    report_frequency = models.CharField(
+        _("reporting cadence"), max_length=16, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    budget_vnd = models.BigIntegerField(
+        _("budget granted (VND)"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_BUDGET_VND)],
+    )
+    resources = models.TextField(_("resources granted"), blank=True)
+    scope = models.TextField(_("scope"), blank=True)
+    implementers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="pilots", verbose_name=_("implementers")
+    )
+    progress_percent = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, help_text=_("From the latest progress report; never typed in directly.")
+    )
+    suspended_on = models.DateField(_("suspended on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    results_report_due = models.DateField(_("results report due"), null=True, blank=True)
+    results_summary = models.TextField(_("results report"), blank=True)
+    results_reported_on = models.DateField(_("results reported on"), null=True, blank=True)
+    evaluation_due = models.DateField(_("evaluation due"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices, blank=True)
+    damage = models.BooleanField(_("damage or risk event"), default=False)
+    damage_vnd = models.BigIntegerField(
+        _("estimated damage (VND)"), null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_BUDGET_VND)],
+    )  # fmt: skip
+    objective_causes = models.TextField(_("objective causes"), blank=True)
+    subjective_causes = models.TextField(_("subjective causes"), blank=True)
+    evaluation_party_opinion = models.TextField(
+        _("Opinion of the Party committee at the same level"), blank=True
+    )
+    evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = PilotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pilot")
+        verbose_name_plural = _("pilots")
+        ordering = ["-created_at", "-id"]
+        permissions = [("inspect_pilot", "Can inspect this pilot")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="pilot_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(budget_vnd__gte=0), name="pilot_budget_not_negative"),
+            models.CheckConstraint(condition=Q(progress_percent__lte=100), name="pilot_progress_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.proposal.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("pilot-detail", args=[self.pk])
+
+
+class PilotUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Pilot, on_delete=models.CASCADE)
+
+
+class PilotGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Pilot, on_delete=models.CASCADE)
+
+
+class Indicator(models.Model):
+    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="indicators")
+    name = models.CharField(_("indicator"), max_length=255)
+    unit = models.CharField(_("unit of measure"), max_length=64, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=20, decimal_places=4)
+    target = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
+    actual = models.DecimalField(
+        _("latest actual"), max_digits=20, decimal_places=4, null=True, blank=True,
+        help_text=_("From the latest report that gave a value."),
+    )  # fmt: skip
+    position = models.PositiveSmallIntegerField(default=0)
+    retired = models.BooleanField(_("removed by an adjustment"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "name"], name="indicator_name_unique_per_pilot")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Milestone(models.Model):
+    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="milestones")
+    name = models.CharField(_("milestone"), max_length=255)
+    due_date = models.DateField(_("due"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgressReport(models.Model):
+    """A reporting period, materialised when the pilot is created: due, then submitted, then
+    accepted or returned for correction."""
+
+    class Status(models.TextChoices):
+        DUE = "due", _("Due")
+        SUBMITTED = "submitted", _("Submitted")
+        CORRECTION = "correction", _("Correction requested")
+        ACCEPTED = "accepted", _("Accepted")
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="reports")
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    due_date = models.DateField(_("due"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DUE)
+    summary = models.TextField(_("summary"), blank=True)
+    progress_percent = models.PositiveSmallIntegerField(
+        _("progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    spending_vnd = models.BigIntegerField(
+        _("spending (VND)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_BUDGET_VND)],
+    )
+    issues = models.TextField(_("issues and risks"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period_end", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="report_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pilot_id}: {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status in (self.Status.DUE, self.Status.CORRECTION) and self.due_date < timezone.localdate()
+        )
+
+
+class IndicatorValue(models.Model):
+    """An indicator's actual value as given in a progress or results report."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.PROTECT, null=True, blank=True, related_name="values"
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    as_of = models.DateField(_("as of"))
+    final = models.BooleanField(_("from the results report"), default=False)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["as_of", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value}"
+
+
+class Inspection(models.Model):
+    class Severity(models.TextChoices):
+        NONE = "none", _("No findings")
+        MINOR = "minor", _("Minor")
+        MAJOR = "major", _("Major")
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="inspections")
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    inspected_on = models.DateField(_("inspected on"), default=timezone.localdate)
+    findings = models.TextField(_("findings"))
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspected_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.pilot_id} · {self.inspected_on:%d/%m/%Y}"
+
+
+class CorrectiveAction(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField(_("corrective action"))
+    due_date = models.DateField(_("due"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closing_note = models.TextField(_("how it was done"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.closed_on is None and self.due_date < timezone.localdate()
+
+
+class PlanVersion(models.Model):
+    """Every version of the plan: number 1 is the approved baseline, each adjustment adds one."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    plan = models.JSONField()
+    reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["pilot", "number"], name="plan_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.pilot_id} v{self.number}"
+
+
+class PilotTransition(models.Model):
+    """A state change or recorded step (directive, report, inspection, adjustment) of a pilot."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="transitions")
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from"), max_length=24, choices=Pilot.Status.choices)
+    to_status = models.CharField(_("to"), max_length=24, choices=Pilot.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.pilot_id}: {self.action}"

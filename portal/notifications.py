@@ -27,12 +27,13 @@ def notify(
     obj: models.Model | None = None,
     context: dict[str, Any] | None = None,
 ) -> Notification:
-    """Tell `recipient` about `obj`; `kind` names the templates `emails/<kind>[_subject].txt`."""
+    """Tell `recipient` about `obj`; `kind` names the templates `emails/<kind>[_subject].txt`
+    (or `context["template"]` does, when several kinds share one text)."""
     context = {"recipient": recipient, "object": obj, **(context or {})}
     url = context.get("url") or (obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "")
     context["url"] = url
     context["absolute_url"] = f"{settings.PORTAL_BASE_URL.rstrip('/')}{url}" if url else ""
-    subject, body = _render(kind, context)
+    subject, body = _render(context.get("template", kind), context)
     notification = Notification.objects.create(
         recipient=recipient,
         kind=kind,

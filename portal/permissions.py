@@ -26,6 +26,7 @@ __all__ = [
     "GroupObjectPermissionBase",
     "UserObjectPermissionBase",
     "can_manage_unit",
+    "covers",
     "get_unit_for",
     "grant",
     "granted_q",
@@ -50,6 +51,13 @@ def _roles(user: User) -> list[tuple[str, str | None]]:
         cached = list(RoleAssignment.objects.current().filter(user=user).values_list("role", "unit__path"))
         user._portal_roles = cached
     return cached
+
+
+def covers(user: User, role: str, unit: Unit) -> bool:
+    """Whether the user holds `role` over a unit at or above `unit` (a subtree scope)."""
+    if not user.is_authenticated:
+        return False
+    return any(r == role and path and unit.path.startswith(path) for r, path in _roles(user))
 
 
 def roles_of(user: User) -> list[str]:
@@ -168,9 +176,4 @@ def get_unit_for(user: User, code: str) -> Unit:
 
 def can_manage_unit(user: User, unit: Unit) -> bool:
     """Heads act for their unit and the units below it."""
-    from portal.models import RoleAssignment
-
-    return any(
-        role == RoleAssignment.Role.HEAD and path and unit.path.startswith(path)
-        for role, path in _roles(user)
-    )
+    return covers(user, "head", unit)

@@ -33,7 +33,16 @@ class Reminder:
 
 
 Provider = Callable[[datetime.date], Iterable[Reminder]]
+Job = Callable[[datetime.date], object]
 _providers: list[Provider] = []
+_jobs: list[Job] = []
+
+
+def register_job(job: Job) -> Job:
+    """Add daily work that changes state before reminders go out (e.g. start planned pilots)."""
+    if job not in _jobs:
+        _jobs.append(job)
+    return job
 
 
 def register(provider: Provider) -> Provider:
@@ -71,6 +80,8 @@ def sweep(day: datetime.date | None = None) -> SweepRun:
     """Run every provider for `day` (today in Hanoi by default) and send what is due."""
     day = day or timezone.localdate()
     run = SweepRun.objects.create(day=day)
+    for job in list(_jobs):
+        job(day)
     sent = 0
     for provider in list(_providers):
         for reminder in provider(day):

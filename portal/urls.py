@@ -6,6 +6,8 @@ from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from accountability.api import CaseViewSet
+from pilots.api import PilotViewSet
 from portal import api, views
 from portal.converters import CodeConverter, IdConverter
 from proposals.api import ProposalViewSet
@@ -16,6 +18,8 @@ register_converter(CodeConverter, "code")
 router = DefaultRouter(trailing_slash=True)
 router.register("units", api.UnitViewSet, basename="api-unit")
 router.register("proposals", ProposalViewSet, basename="api-proposal")
+router.register("pilots", PilotViewSet, basename="api-pilot")
+router.register("cases", CaseViewSet, basename="api-case")
 
 api_urls = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
@@ -33,6 +37,7 @@ urlpatterns = [
     path("units/", views.unit_list, name="unit-list"),
     path("units/<code:code>/", views.unit_detail, name="unit-detail"),
     path("proposals/", include("proposals.urls")),
+    path("pilots/", include("pilots.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

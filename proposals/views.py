@@ -33,6 +33,7 @@ from proposals.models import Proposal
 from proposals.permissions import get_attachment_for, get_proposal_for
 
 PAGE_SIZE = 25
+APPROVED_STATES = (Proposal.Status.APPROVED, Proposal.Status.APPROVED_BY_HEAD)
 
 # action in the URL → (form, service, who may see the form)
 ACTIONS = {
@@ -172,6 +173,8 @@ def _detail_context(request: HttpRequest, proposal: Proposal, bound: dict | None
         "co_implementer_form": bound.get("co")
         or (CoImplementerForm() if is_author and proposal.status in Proposal.EDITABLE_STATES else None),
         "is_author": is_author,
+        "pilot": getattr(proposal, "pilot", None) if proposal.status in APPROVED_STATES else None,
+        "can_start_pilot": proposal.status in APPROVED_STATES and permissions.can_review(user, proposal),
         "can_edit": is_author and proposal.status in Proposal.EDITABLE_STATES,
         "missing": proposal.missing_for_submission() if proposal.status in Proposal.EDITABLE_STATES else [],
     }

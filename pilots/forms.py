@@ -1,0 +1,177 @@
+"""Forms for the pilot pages: shape only; the services enforce the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pilots.models import Inspection, Pilot
+from proposals.forms import DateInput, StyledMixin
+from proposals.models import MAX_BUDGET_VND
+
+TEXT_LIMIT = 20_000
+
+
+def long_text(label, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label, max_length=TEXT_LIMIT, required=required, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def money(label, required: bool = False) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=0, max_value=MAX_BUDGET_VND, required=required)
+
+
+class IndicatorFieldsMixin:
+    """One number field per indicator of the pilot: `indicator_<id>`."""
+
+    def add_indicator_fields(self, pilot: Pilot, required: bool = False) -> None:
+        self.indicators = list(pilot.indicators.filter(retired=False))
+        for indicator in self.indicators:
+            label = f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
+            self.fields[f"indicator_{indicator.pk}"] = forms.DecimalField(
+                label=label, required=required, max_digits=19, decimal_places=4,
+                widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}),
+            )  # fmt: skip
+
+    def indicator_values(self) -> list[dict]:
+        return [
+            {"name": indicator.name, "value": self.cleaned_data[f"indicator_{indicator.pk}"]}
+            for indicator in self.indicators
+            if self.cleaned_data.get(f"indicator_{indicator.pk}") is not None
+        ]
+
+
+class ReportForm(IndicatorFieldsMixin, StyledMixin, forms.Form):
+    period_end = forms.DateField(label=_("period until"), widget=DateInput())
+    progress_percent = forms.IntegerField(label=_("progress (%)"), min_value=0, max_value=100)
+    summary = long_text(_("summary"))
+    spending_vnd = money(_("spending (VND)"))
+    issues = long_text(_("issues and risks"), required=False)
+
+    def __init__(self, *args, pilot: Pilot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_indicator_fields(pilot)
+
+
+class ReviewForm(StyledMixin, forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("true", _("Accept the report")), ("false", _("Ask for a correction"))],
+        coerce=lambda value: value == "true",
+    )
+    note = long_text(_("review note"), required=False)
+
+
+class InspectionForm(StyledMixin, forms.Form):
+    findings = long_text(_("findings"))
+    severity = forms.ChoiceField(label=_("severity"), choices=Inspection.Severity.choices)
+    corrective_actions = long_text(_("corrective action"), required=False)
+    due_date = forms.DateField(label=_("due"), required=False, widget=DateInput())
+
+
+class CloseActionForm(StyledMixin, forms.Form):
+    note = long_text(_("how it was done"))
+
+
+class ReasonForm(StyledMixin, forms.Form):
+    reason = long_text(_("Reason"))
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class AdjustForm(StyledMixin, forms.Form):
+    reason = long_text(_("Reason"))
+    start_date = forms.DateField(label=_("start date"), widget=DateInput())
+    end_date = forms.DateField(label=_("end date"), widget=DateInput())
+    report_frequency = forms.ChoiceField(label=_("reporting cadence"), choices=Pilot.Frequency.choices)
+    budget_vnd = money(_("budget granted (VND)"), required=True)
+    resources = long_text(_("resources granted"), required=False)
+    scope = long_text(_("scope"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("start_date")
+            and cleaned.get("end_date")
+            and cleaned["end_date"] < cleaned["start_date"]
+        ):
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return cleaned
+
+
+class ResultsReportForm(IndicatorFieldsMixin, StyledMixin, forms.Form):
+    summary = long_text(_("results report"))
+
+    def __init__(self, *args, pilot: Pilot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_indicator_fields(pilot)
+
+
+class EvaluateForm(IndicatorFieldsMixin, StyledMixin, forms.Form):
+    party_opinion = long_text(_("Opinion of the Party committee at the same level"))
+    outcome = forms.ChoiceField(label=_("outcome"), choices=Pilot.Outcome.choices)
+    damage = forms.BooleanField(label=_("damage or risk event"), required=False)
+    damage_vnd = money(_("estimated damage (VND)"))
+    objective_causes = long_text(_("objective causes"), required=False)
+    subjective_causes = long_text(_("subjective causes"), required=False)
+
+    def __init__(self, *args, pilot: Pilot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_indicator_fields(pilot)
+
+
+class PilotCreateForm(StyledMixin, forms.Form):
+    start_date = forms.DateField(label=_("start date"), widget=DateInput())
+    end_date = forms.DateField(label=_("end date"), widget=DateInput())
+    report_frequency = forms.ChoiceField(label=_("reporting cadence"), choices=Pilot.Frequency.choices)
+    budget_vnd = money(_("budget granted (VND)"), required=True)
+    resources = long_text(_("resources granted"), required=False)
+    implementers = forms.CharField(
+        label=_("implementers"), max_length=2000,
+        help_text=_("Usernames separated by commas; the author when left empty."), required=False,
+    )  # fmt: skip
+    indicators = forms.CharField(
+        label=_("indicators"),
+        max_length=TEXT_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: name; unit; baseline; target — e.g. “Processing time; days; 45; 15”."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("start_date")
+            and cleaned.get("end_date")
+            and cleaned["end_date"] < cleaned["start_date"]
+        ):
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return cleaned
+
+    def clean_implementers(self):
+        from portal.models import User
+
+        names = [name.strip() for name in self.cleaned_data["implementers"].split(",") if name.strip()]
+        people = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
+        unknown = [name for name in names if name not in people]
+        if unknown:
+            raise forms.ValidationError(
+                _("No active person with the username: %(names)s") % {"names": ", ".join(unknown)}
+            )
+        return [people[name] for name in dict.fromkeys(names)]
+
+    def clean_indicators(self):
+        rows = []
+        for number, line in enumerate(self.cleaned_data["indicators"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split(";")]
+            if len(parts) != 4:
+                raise forms.ValidationError(
+                    _("Line %(n)s: write name; unit; baseline; target.") % {"n": number}
+                )
+            rows.append({"name": parts[0], "unit": parts[1], "baseline": parts[2], "target": parts[3]})
+        return rows

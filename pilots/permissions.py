@@ -1,0 +1,37 @@
+"""Who may see and do what with a pilot; every view and API action loads through here."""
+
+from __future__ import annotations
+
+from pilots.models import Pilot
+from portal.models import RoleAssignment, User
+from portal.permissions import covers, granted_q, has_role, load_visible
+
+
+def get_pilot_for(user: User, pk: int) -> Pilot:
+    queryset = Pilot.objects.visible_to(user).for_list()
+    return load_visible(user, queryset, pk=pk)
+
+
+def is_head(user: User, pilot: Pilot) -> bool:
+    """The head of the unit that approved the proposal directs and evaluates the pilot."""
+    return has_role(user, RoleAssignment.Role.HEAD, pilot.proposal.reviewer_unit)
+
+
+def is_implementer(user: User, pilot: Pilot) -> bool:
+    return pilot.implementers.filter(pk=user.pk).exists()
+
+
+def is_inspector(user: User, pilot: Pilot) -> bool:
+    """An inspector over the pilot's unit, or one assigned to this pilot alone; never on a pilot
+    of their own proposal or one they carry out."""
+    if pilot.proposal.author_id == user.pk or is_implementer(user, pilot):
+        return False
+    if covers(user, RoleAssignment.Role.INSPECTOR, pilot.unit):
+        return True
+    return Pilot.objects.filter(pk=pilot.pk).filter(granted_q(user, Pilot, "inspect_pilot")).exists()
+
+
+def can_create_for(user: User, proposal) -> bool:
+    from proposals.permissions import is_reviewing_head
+
+    return is_reviewing_head(user, proposal)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from pilots import views
+
+urlpatterns = [
+    path("", views.pilot_list, name="pilot-list"),
+    path("reports-due/", views.reports_due, name="pilot-reports-due"),
+    path("inspections/", views.my_inspections, name="pilot-inspections"),
+    path("new/<id:proposal_pk>/", views.pilot_create, name="pilot-create"),
+    path("<id:pk>/", views.pilot_detail, name="pilot-detail"),
+    path("<id:pk>/<str:action>/", views.pilot_action, name="pilot-action"),
+]

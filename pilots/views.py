@@ -1,0 +1,362 @@
+"""Pages for pilots: load through the permission gate, bind a form, call a service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pilots import forms, permissions, services
+from pilots.models import CorrectiveAction, Indicator, Inspection, Pilot, ProgressReport
+from pilots.permissions import get_pilot_for
+from portal.errors import DomainError, IncompleteInput, NotAllowed
+from portal.models import RoleAssignment, User
+from portal.permissions import has_role
+from portal.work import WorkSection
+from proposals.permissions import get_proposal_for
+
+PAGE_SIZE = 25
+
+# action in the URL → (form, service call, the TRANSITIONS/RULES name it is checked against)
+ACTIONS = {
+    "report": (forms.ReportForm, "report"),
+    "review": (forms.ReviewForm, None),
+    "inspect": (forms.InspectionForm, "inspect"),
+    "close-action": (forms.CloseActionForm, None),
+    "adjust": (forms.AdjustForm, "adjust"),
+    "suspend": (forms.ReasonForm, "suspend"),
+    "resume": (forms.ReasonForm, "resume"),
+    "terminate": (forms.ReasonForm, "terminate"),
+    "complete": (forms.EmptyForm, "complete"),
+    "results-report": (forms.ResultsReportForm, "results_report"),
+    "evaluate": (forms.EvaluateForm, "evaluate"),
+}
+NEEDS_PILOT = {"report", "results-report", "evaluate"}
+DONE = {
+    "report": gettext_lazy("The progress report is submitted."),
+    "review": gettext_lazy("The review is recorded."),
+    "inspect": gettext_lazy("The inspection is recorded."),
+    "close-action": gettext_lazy("The corrective action is closed."),
+    "adjust": gettext_lazy("The plan is adjusted; a new version is kept."),
+    "suspend": gettext_lazy("The pilot is suspended."),
+    "resume": gettext_lazy("The pilot is resumed."),
+    "terminate": gettext_lazy("The pilot is terminated."),
+    "complete": gettext_lazy("Completion is declared; the results report is due within 5 working days."),
+    "results-report": gettext_lazy(
+        "The results report is submitted; the evaluation is due within 7 working days."
+    ),
+    "evaluate": gettext_lazy("The evaluation is recorded."),
+}
+
+
+def _form(action: str, pilot: Pilot, data=None):
+    form_class, _rule = ACTIONS[action]
+    if action in NEEDS_PILOT:
+        return form_class(data, pilot=pilot)
+    if action == "adjust" and data is None:
+        return form_class(initial={name: getattr(pilot, name) for name in services.PLAN_FIELDS})
+    return form_class(data)
+
+
+def _may(user: User, pilot: Pilot, rule: str | None) -> bool:
+    try:
+        services.pilot_check(actor=user, pilot=pilot, action=rule)
+    except (NotAllowed, DomainError):
+        return False
+    return True
+
+
+def _detail_context(request: HttpRequest, pilot: Pilot, bound: dict | None = None) -> dict:
+    user = request.user
+    bound = bound or {}
+    action_forms = {
+        action: bound.get(action) or _form(action, pilot)
+        for action, (_form_class, rule) in ACTIONS.items()
+        if rule and _may(user, pilot, rule)
+    }
+    is_head = permissions.is_head(user, pilot)
+    may_close = is_head or permissions.is_inspector(user, pilot)
+    reports = list(pilot.reports.select_related("submitted_by"))
+    indicators = list(pilot.indicators.filter(retired=False).prefetch_related("values"))
+    versions = list(pilot.versions.all())
+    return {
+        "pilot": pilot,
+        "action_forms": action_forms,
+        "review_form": bound.get("review") or (forms.ReviewForm() if is_head else None),
+        "close_form": bound.get("close-action") or (forms.CloseActionForm() if may_close else None),
+        "reports": reports,
+        "indicators": indicators,
+        "chart": _chart_data(indicators),
+        "inspections": pilot.inspections.select_related("inspector").prefetch_related("actions"),
+        "timeline": pilot.transitions.select_related("actor"),
+        "baseline": versions[0] if versions else None,
+        "current_version": versions[-1] if versions else None,
+        "changes": _plan_changes(versions),
+        "cases": pilot.cases.all(),
+        "is_head": is_head,
+    }
+
+
+def _chart_data(indicators: list[Indicator]) -> dict:
+    """Target vs actual over time, per indicator, for Chart.js (and the table beside it)."""
+    return {
+        "indicators": [
+            {
+                "name": indicator.name,
+                "unit": indicator.unit,
+                "baseline": float(indicator.baseline),
+                "target": float(indicator.target),
+                "points": [
+                    {"x": value.as_of.isoformat(), "y": float(value.value)}
+                    for value in indicator.values.all()
+                ],
+            }
+            for indicator in indicators
+        ]
+    }
+
+
+def _plan_changes(versions) -> list[dict]:
+    """What the current plan changes against the approved baseline (version 1)."""
+    if len(versions) < 2:
+        return []
+    baseline, current = versions[0].plan, versions[-1].plan
+    return [
+        {"field": key, "before": baseline.get(key), "after": current.get(key)}
+        for key in sorted(set(baseline) | set(current))
+        if baseline.get(key) != current.get(key)
+    ]
+
+
+@login_required
+@require_GET
+def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pilot = get_pilot_for(request.user, pk)
+    return render(request, "pilots/detail.html", _detail_context(request, pilot))
+
+
+@login_required
+@require_POST
+def pilot_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    pilot = get_pilot_for(request.user, pk)
+    _form_class, rule = ACTIONS[action]
+    if rule:
+        try:
+            services.pilot_check(actor=request.user, pilot=pilot, action=rule)
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from None
+        except DomainError as error:
+            messages.error(request, error.message)
+            return render(request, "pilots/detail.html", _detail_context(request, pilot), status=409)
+    form = _form(action, pilot, request.POST)
+    if not form.is_valid():
+        return render(
+            request, "pilots/detail.html", _detail_context(request, pilot, {action: form}), status=400
+        )
+    try:
+        _run(request.user, pilot, action, form)
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from None
+    except IncompleteInput as error:
+        for field, message in error.errors.items():
+            form.add_error(field if field in form.fields else None, message)
+        return render(
+            request, "pilots/detail.html", _detail_context(request, pilot, {action: form}), status=400
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return render(request, "pilots/detail.html", _detail_context(request, pilot), status=409)
+    messages.success(request, DONE[action])
+    return redirect(pilot)
+
+
+def _run(user: User, pilot: Pilot, action: str, form) -> None:
+    data = dict(form.cleaned_data)
+    if action == "report":
+        values = form.indicator_values()
+        services.report_submit(
+            actor=user, pilot=pilot, period_end=data["period_end"], summary=data["summary"],
+            progress_percent=data["progress_percent"], indicator_values=values,
+            spending_vnd=data["spending_vnd"], issues=data["issues"],
+        )  # fmt: skip
+    elif action == "review":
+        report = _owned(pilot.reports.all(), request_value=form.data.get("report"))
+        services.report_review(actor=user, report=report, accept=data["accept"], note=data["note"])
+    elif action == "inspect":
+        services.inspection_record(actor=user, pilot=pilot, **data)
+    elif action == "close-action":
+        corrective = _owned(CorrectiveAction.objects.filter(inspection__pilot=pilot), form.data.get("action"))
+        services.corrective_action_close(actor=user, action=corrective, note=data["note"])
+    elif action == "adjust":
+        reason = data.pop("reason")
+        services.pilot_adjust(actor=user, pilot=pilot, reason=reason, changes=data)
+    elif action in ("suspend", "resume", "terminate"):
+        getattr(services, f"pilot_{action}")(actor=user, pilot=pilot, reason=data["reason"])
+    elif action == "complete":
+        services.pilot_complete(actor=user, pilot=pilot)
+    elif action == "results-report":
+        services.pilot_results_report(
+            actor=user, pilot=pilot, summary=data["summary"], indicator_values=form.indicator_values()
+        )
+    elif action == "evaluate":
+        services.pilot_evaluate(
+            actor=user, pilot=pilot, outcome=data["outcome"], damage=data["damage"],
+            damage_vnd=data["damage_vnd"], objective_causes=data["objective_causes"],
+            subjective_causes=data["subjective_causes"], party_opinion=data["party_opinion"],
+            indicator_values=form.indicator_values(),
+        )  # fmt: skip
+
+
+def _owned(queryset, request_value):
+    value = str(request_value or "")
+    if not value.isdigit() or len(value) > 18:
+        raise Http404
+    try:
+        return queryset.get(pk=int(value))
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pilot_create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
+    proposal = get_proposal_for(request.user, proposal_pk)
+    if not permissions.can_create_for(request.user, proposal):
+        raise PermissionDenied
+    form = forms.PilotCreateForm(request.POST or None, initial={"budget_vnd": proposal.budget_vnd or 0})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                pilot = services.pilot_create(
+                    actor=request.user,
+                    proposal=proposal,
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                    report_frequency=data["report_frequency"],
+                    budget_vnd=data["budget_vnd"],
+                    resources=data["resources"],
+                    implementers=data["implementers"] or None,
+                    indicators=data["indicators"],
+                )
+            except IncompleteInput as error:
+                for field, message in error.errors.items():
+                    form.add_error(field if field in form.fields else None, message)
+            except DomainError as error:
+                messages.error(request, error.message)
+                return redirect(proposal)
+            else:
+                messages.success(request, _("The pilot is set up."))
+                return redirect(pilot)
+    return render(request, "pilots/create.html", {"form": form, "proposal": proposal}, status=status)
+
+
+def _list(request: HttpRequest, queryset, *, title: str, view: str) -> HttpResponse:
+    status_filter = request.GET.get("status", "")
+    if status_filter in Pilot.Status.values:
+        queryset = queryset.filter(status=status_filter)
+    page = Paginator(queryset.for_list().order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "title": title,
+        "view": view,
+        "statuses": Pilot.Status.choices,
+        "status": status_filter,
+    }
+    return render(request, "pilots/list.html", context)
+
+
+@login_required
+@require_GET
+def pilot_list(request: HttpRequest) -> HttpResponse:
+    """The pilots a person may see: as implementer, author, head, inspector or staff."""
+    return _list(request, Pilot.objects.visible_to(request.user), title=_("Pilots in my units"), view="all")
+
+
+@login_required
+@require_GET
+def reports_due(request: HttpRequest) -> HttpResponse:
+    """The implementer's progress reports and results reports still to hand in."""
+    reports = ProgressReport.objects.filter(
+        pilot__implementers=request.user,
+        pilot__status=Pilot.Status.ACTIVE,
+        status__in=[ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION],
+    ).select_related("pilot", "pilot__proposal")
+    results = Pilot.objects.filter(
+        implementers=request.user, status__in=[Pilot.Status.COMPLETED, Pilot.Status.TERMINATED]
+    ).select_related("proposal")
+    return render(request, "pilots/reports_due.html", {"reports": reports, "results": results})
+
+
+@login_required
+@require_GET
+def my_inspections(request: HttpRequest) -> HttpResponse:
+    """The inspector's inspections and the corrective actions still open on pilots they cover."""
+    pilots = Pilot.objects.visible_to(request.user)
+    actions = (
+        CorrectiveAction.objects.filter(closed_on__isnull=True, inspection__pilot__in=pilots)
+        .select_related("inspection", "inspection__pilot", "inspection__pilot__proposal")
+        .order_by("due_date")
+    )
+    inspections = (
+        Inspection.objects.filter(inspector=request.user)
+        .select_related("pilot", "pilot__proposal")
+        .order_by("-inspected_on", "-id")
+    )
+    return render(request, "pilots/inspections.html", {"actions": actions, "inspections": inspections})
+
+
+# --- "My work" sections --------------------------------------------------------------------
+
+
+def reports_due_section(user: User) -> WorkSection | None:
+    horizon = timezone.localdate() + timezone.timedelta(days=31)
+    items = list(
+        ProgressReport.objects.filter(
+            pilot__implementers=user, pilot__status=Pilot.Status.ACTIVE, due_date__lte=horizon,
+            status__in=[ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION],
+        ).select_related("pilot", "pilot__proposal").order_by("due_date")[:10]
+    )  # fmt: skip
+    return WorkSection(title=_("Progress reports due"), template="pilots/_work_reports.html", items=items)
+
+
+def head_pilots_section(user: User) -> WorkSection | None:
+    if not has_role(user, RoleAssignment.Role.HEAD):
+        return None
+    headed = RoleAssignment.objects.current().filter(user=user, role=RoleAssignment.Role.HEAD).values("unit")
+    items = list(
+        Pilot.objects.filter(
+            proposal__reviewer_unit__in=headed,
+            status__in=[Pilot.Status.UNDER_EVALUATION, Pilot.Status.COMPLETED, Pilot.Status.TERMINATED],
+        ).for_list()[:10]
+    )
+    return WorkSection(
+        title=_("Pilots waiting for results or evaluation"), template="pilots/_work_pilots.html", items=items
+    )
+
+
+def open_actions_section(user: User) -> WorkSection | None:
+    if not has_role(user, RoleAssignment.Role.INSPECTOR):
+        return None
+    items = list(
+        CorrectiveAction.objects.filter(closed_on__isnull=True, inspection__inspector=user)
+        .select_related("inspection__pilot__proposal")
+        .order_by("due_date")[:10]
+    )
+    return WorkSection(title=_("Open corrective actions"), template="pilots/_work_actions.html", items=items)
+
+
+work_sections = [reports_due_section, head_pilots_section, open_actions_section]

@@ -1,0 +1,78 @@
+import time_machine
+
+
+def test_a_pilot_goes_from_creation_to_evaluation_through_the_api(demo, api, approved):
+    with time_machine.travel("2026-12-01 09:00 +07:00", tick=False):
+        head, cadre = api(demo["head_a"]), api(demo["cadre_a"])
+        from tests.pilots.conftest import pilot_body
+
+        response = head.post("/api/v1/pilots/", pilot_body(approved.pk), format="json")
+        assert response.status_code == 201, response.json()
+        pilot = response.json()
+        assert pilot["status"] == "active"
+        pid = pilot["id"]
+        r = cadre.post(
+            f"/api/v1/pilots/{pid}/reports/",
+            {
+                "period_end": "2026-12-31",
+                "summary": "Tháng 12",
+                "progress_percent": 30,
+                "indicator_values": [{"name": "Thời gian xử lý hồ sơ", "value": 30}],
+            },
+            format="json",
+        )
+        assert r.status_code == 201, r.json()
+        r = api(demo["inspector"]).post(
+            f"/api/v1/pilots/{pid}/inspections/",
+            {
+                "findings": "Chậm",
+                "severity": "minor",
+                "corrective_actions": "Bổ sung nhân lực",
+                "due_date": "2026-12-20",
+            },
+            format="json",
+        )
+        assert r.status_code == 201, r.json()
+        r = head.post(
+            f"/api/v1/pilots/{pid}/adjust/", {"reason": "Gia hạn", "end_date": "2027-06-30"}, format="json"
+        )
+        assert r.status_code == 200, r.json()
+        assert (
+            head.post(f"/api/v1/pilots/{pid}/suspend/", {"reason": "Tạm dừng"}, format="json").status_code
+            == 200
+        )
+        assert (
+            head.post(f"/api/v1/pilots/{pid}/resume/", {"reason": "Tiếp tục"}, format="json").status_code
+            == 200
+        )
+        r = cadre.post(f"/api/v1/pilots/{pid}/complete/")
+        assert r.status_code == 200, r.json()
+        assert r.json()["results_report_due"] == "2026-12-08"
+        r = cadre.post(
+            f"/api/v1/pilots/{pid}/results-report/",
+            {"summary": "Kết quả", "indicator_values": [{"name": "Thời gian xử lý hồ sơ", "value": 20}]},
+            format="json",
+        )
+        assert r.status_code == 200, r.json()
+        assert r.json()["evaluation_due"] == "2026-12-10"
+        r = head.post(
+            f"/api/v1/pilots/{pid}/evaluate/",
+            {
+                "outcome": "partially_completed",
+                "damage": False,
+                "objective_causes": "Thiếu dữ liệu",
+                "subjective_causes": "",
+                "party_opinion": "Đồng ý",
+            },
+            format="json",
+        )
+        assert r.status_code == 200, r.json()
+        cases = head.get(f"/api/v1/cases/?pilot={pid}").json()
+        assert cases["count"] == 1
+        assert cases["results"][0]["kind"] == "outcome"
+        assert cases["results"][0]["subject"] == "cadre_a"
+        client_page = __import__("django.test", fromlist=["Client"]).Client()
+        client_page.force_login(demo["head_a"])
+        assert client_page.get(f"/pilots/{pid}/").status_code == 200
+        assert client_page.get("/pilots/").status_code == 200
+        assert client_page.get("/").status_code == 200
