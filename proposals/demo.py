@@ -128,14 +128,14 @@ def seed(users: dict[str, User]) -> int:
             "end_date": today + datetime.timedelta(days=395),
         }
         proposal = services.proposal_create(author=author, data=data)
-        _walk(proposal, author, state)
+        walk(proposal, author, state)
         if state == "submitted" and days_ago:
             _backdate(proposal, days_ago)
         created += 1
     return created
 
 
-def _walk(proposal: Proposal, author: User, state: str) -> None:
+def walk(proposal: Proposal, author: User, state: str) -> None:
     if state == "draft":
         return
     proposal = services.proposal_submit(actor=author, proposal=proposal)

@@ -75,15 +75,19 @@ class Command(BaseCommand):
                 services.role_assign(
                     actor=admin, user=person, role=role, unit=units[role_unit], note="seed_demo"
                 )
-        proposals = 0
+        proposals = pilots = 0
         if not organisation_only:
             from proposals import demo as proposals_demo
 
             users = {user.username: user for user in User.objects.filter(username__in=[p[0] for p in PEOPLE])}
             proposals = proposals_demo.seed(users)
+            from pilots import demo as pilots_demo
+
+            pilots = pilots_demo.seed(users)
         self.stdout.write(
             self.style.SUCCESS(
-                f"demo ready: {len(PEOPLE) + 1} users, {len(units)} units, {proposals} new proposals"
+                f"demo ready: {len(PEOPLE) + 1} users, {len(units)} units, "
+                f"{proposals} new proposals, {pilots} new pilots"
             )
         )
 

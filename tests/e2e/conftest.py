@@ -1,0 +1,39 @@
+"""Browser harness: Playwright drives Debian's Chromium (never a downloaded browser) against the
+live test server; screenshots land in tests/e2e/artifacts/ (git-ignored)."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CHROMIUM
+
+PASSWORD = "demo-Pass-2026"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        # An English browser on purpose: the portal must still answer in Vietnamese.
+        context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 800})
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    folder = Path(__file__).resolve().parent / "artifacts"
+    folder.mkdir(exist_ok=True)
+    return folder
