@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.models import Unit, path_prefix_q
@@ -33,7 +34,7 @@ class Case(models.Model):
         OBSTRUCTION = "obstruction", _("Obstruction of an innovating cadre")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("case", "Open")
         LIABILITY_EXCLUDED = "liability_excluded", _("Liability excluded")
         RELIEF_RECOMMENDED = "relief_recommended", _("Relief recommended")
         REFERRED = "referred", _("Referred")
