@@ -37,6 +37,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     baseline = number()
     target = number()
+    actual = serializers.DecimalField(max_digits=19, decimal_places=4, coerce_to_string=False, read_only=True)
 
     class Meta:
         model = Indicator
@@ -119,7 +120,15 @@ class ReviewSerializer(serializers.Serializer):
     note = text(required=False, allow_blank=True, default="")
 
 
+class CorrectiveActionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CorrectiveAction
+        fields = ["id", "description", "due_date", "closed_on", "closing_note"]
+        read_only_fields = fields
+
+
 class InspectionSerializer(serializers.ModelSerializer):
+    actions = CorrectiveActionSerializer(many=True, read_only=True)
     findings = text()
     corrective_actions = text(required=False, allow_blank=True, default="", write_only=True)
     due_date = serializers.DateField(required=False, allow_null=True, write_only=True)
@@ -128,7 +137,8 @@ class InspectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Inspection
         fields = ["id", "inspector", "inspected_on", "findings", "severity", "corrective_actions", "due_date"]
-        read_only_fields = ["id", "inspector", "inspected_on"]
+        fields += ["actions"]
+        read_only_fields = ["id", "inspector", "inspected_on", "actions"]
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -188,7 +198,7 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return _prefetched(queryset)
 
     def get_object(self) -> Pilot:
-        return get_pilot_for(self.request.user, int(self.kwargs["pk"]))
+        return get_pilot_for(self.request.user, int(self.kwargs["pk"]), prefetch=_prefetched)
 
     def _pilot_response(self, pilot: Pilot, code=status.HTTP_200_OK) -> Response:
         pilot = _prefetched(Pilot.objects.for_list()).get(pk=pilot.pk)

@@ -90,6 +90,13 @@ class AdjustForm(StyledMixin, forms.Form):
     budget_vnd = money(_("budget granted (VND)"), required=True)
     resources = long_text(_("resources granted"), required=False)
     scope = long_text(_("scope"), required=False)
+    indicators = forms.CharField(
+        label=_("indicators"),
+        max_length=TEXT_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: name; unit; baseline; target. Leave as it is to keep them."),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -100,6 +107,13 @@ class AdjustForm(StyledMixin, forms.Form):
         ):
             self.add_error("end_date", _("The end date cannot be before the start date."))
         return cleaned
+
+    def clean_indicators(self):
+        text = self.cleaned_data["indicators"]
+        unchanged = " ".join(text.split()) == " ".join((self.initial.get("indicators") or "").split())
+        if "indicators" not in self.data or unchanged:
+            return None
+        return parse_indicator_lines(text)
 
 
 class ResultsReportForm(IndicatorFieldsMixin, StyledMixin, forms.Form):
@@ -129,6 +143,7 @@ class PilotCreateForm(StyledMixin, forms.Form):
     report_frequency = forms.ChoiceField(label=_("reporting cadence"), choices=Pilot.Frequency.choices)
     budget_vnd = money(_("budget granted (VND)"), required=True)
     resources = long_text(_("resources granted"), required=False)
+    scope = long_text(_("scope"), required=False)
     implementers = forms.CharField(
         label=_("implementers"), max_length=2000,
         help_text=_("Usernames separated by commas; the author when left empty."), required=False,
@@ -164,14 +179,24 @@ class PilotCreateForm(StyledMixin, forms.Form):
         return [people[name] for name in dict.fromkeys(names)]
 
     def clean_indicators(self):
-        rows = []
-        for number, line in enumerate(self.cleaned_data["indicators"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [part.strip() for part in line.split(";")]
-            if len(parts) != 4:
-                raise forms.ValidationError(
-                    _("Line %(n)s: write name; unit; baseline; target.") % {"n": number}
-                )
-            rows.append({"name": parts[0], "unit": parts[1], "baseline": parts[2], "target": parts[3]})
-        return rows
+        return parse_indicator_lines(self.cleaned_data["indicators"])
+
+
+def indicator_lines(pilot: Pilot) -> str:
+    """The pilot's indicators as the form writes them: name; unit; baseline; target."""
+    return "\n".join(
+        f"{i.name}; {i.unit}; {i.baseline.normalize()}; {i.target.normalize()}"
+        for i in pilot.indicators.filter(retired=False)
+    )
+
+
+def parse_indicator_lines(text: str) -> list[dict]:
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split(";")]
+        if len(parts) != 4:
+            raise forms.ValidationError(_("Line %(n)s: write name; unit; baseline; target.") % {"n": number})
+        rows.append({"name": parts[0], "unit": parts[1], "baseline": parts[2], "target": parts[3]})
+    return rows

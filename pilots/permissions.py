@@ -7,9 +7,9 @@ from portal.models import RoleAssignment, User
 from portal.permissions import covers, granted_q, has_role, load_visible
 
 
-def get_pilot_for(user: User, pk: int) -> Pilot:
+def get_pilot_for(user: User, pk: int, prefetch=None) -> Pilot:
     queryset = Pilot.objects.visible_to(user).for_list()
-    return load_visible(user, queryset, pk=pk)
+    return load_visible(user, prefetch(queryset) if prefetch else queryset, pk=pk)
 
 
 def is_head(user: User, pilot: Pilot) -> bool:

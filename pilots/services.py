@@ -224,13 +224,16 @@ def _record_values(pilot: Pilot, values: list[dict[str, Any]], *, report=None, f
                 {"indicator_values": _("Unknown indicator: %(name)s") % {"name": str(name)[:100]}}
             )
         value = _decimal(item.get("value"), f"indicator_values[{index}].value")
-        IndicatorValue.objects.create(
-            indicator=indicators[name], report=report, value=value, as_of=today, final=final
-        )
         indicator = indicators[name]
-        indicator.actual = value
-        indicator._change_reason = "value reported"
-        indicator.save()
+        IndicatorValue.objects.create(
+            indicator=indicator, report=report, value=value, as_of=today, final=final
+        )
+        # The actual is the latest value by date, so correcting an old period keeps it.
+        latest = indicator.values.order_by("-final", "-as_of", "-id").values_list("value", flat=True).first()
+        if latest != indicator.actual:
+            indicator.actual = latest
+            indicator._change_reason = "value reported"
+            indicator.save()
 
 
 # --- creation ----------------------------------------------------------------------------------
@@ -343,7 +346,14 @@ def report_submit(
     report._change_reason = f"submitted by {actor.username}"
     report.save()
     _record_values(pilot, indicator_values or [], report=report)
-    pilot.progress_percent = progress_percent
+    # Progress is that of the latest period reported, so correcting an old period keeps it.
+    latest = (
+        pilot.reports.exclude(status__in=[ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION])
+        .order_by("-period_end", "-id")
+        .values_list("progress_percent", flat=True)
+        .first()
+    )
+    pilot.progress_percent = latest if latest is not None else progress_percent
     _save(pilot, action="report", actor=actor, note=_("Progress %(p)s%%") % {"p": progress_percent})
     _tell([_head_of(pilot)], pilot, gettext_lazy("A progress report has been submitted."), summary)
     return report
@@ -509,6 +519,10 @@ def pilot_resume(*, actor: User, pilot: Pilot, reason: str) -> Pilot:
         pilot.end_date += shift
     pilot.suspended_on = None
     _save(pilot, action="resume", actor=actor, to_status=to_status, note=reason)
+    if paused:
+        _new_version(
+            pilot, actor=actor, reason=_("Resumed after %(days)s days: dates moved on.") % {"days": paused}
+        )
     _tell(pilot.implementers.all(), pilot, gettext_lazy("The pilot is resumed."), reason)
     return pilot
 

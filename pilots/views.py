@@ -60,8 +60,9 @@ def _form(action: str, pilot: Pilot, data=None):
     form_class, _rule = ACTIONS[action]
     if action in NEEDS_PILOT:
         return form_class(data, pilot=pilot)
-    if action == "adjust" and data is None:
-        return form_class(initial={name: getattr(pilot, name) for name in services.PLAN_FIELDS})
+    if action == "adjust":
+        initial = {name: getattr(pilot, name) for name in services.PLAN_FIELDS}
+        return form_class(data, initial={**initial, "indicators": forms.indicator_lines(pilot)})
     return form_class(data)
 
 
@@ -198,6 +199,8 @@ def _run(user: User, pilot: Pilot, action: str, form) -> None:
         services.corrective_action_close(actor=user, action=corrective, note=data["note"])
     elif action == "adjust":
         reason = data.pop("reason")
+        if data.get("indicators") is None:
+            data.pop("indicators", None)
         services.pilot_adjust(actor=user, pilot=pilot, reason=reason, changes=data)
     elif action in ("suspend", "resume", "terminate"):
         getattr(services, f"pilot_{action}")(actor=user, pilot=pilot, reason=data["reason"])
@@ -247,6 +250,7 @@ def pilot_create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
                     report_frequency=data["report_frequency"],
                     budget_vnd=data["budget_vnd"],
                     resources=data["resources"],
+                    scope=data["scope"],
                     implementers=data["implementers"] or None,
                     indicators=data["indicators"],
                 )
