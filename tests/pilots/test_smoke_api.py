@@ -84,9 +84,16 @@ def test_the_adjust_form_changes_indicators_and_the_create_form_takes_the_scope(
     client.force_login(demo["head_a"])
     response = client.post(
         f"/pilots/new/{approved.pk}/",
-        {"start_date": "01/12/2026", "end_date": "31/05/2027", "report_frequency": "monthly", "budget_vnd": "100",
-         "scope": "Hai phòng chuyên môn", "implementers": "cadre_a", "indicators": "Thời gian; ngày; 45; 15"},
-    )  # fmt: skip
+        {
+            "start_date": "01/12/2026",
+            "end_date": "31/05/2027",
+            "report_frequency": "monthly",
+            "budget_vnd": "100",
+            "scope": "Hai phòng chuyên môn",
+            "implementers": "cadre_a",
+            "indicators": "Thời gian; ngày; 45; 15",
+        },
+    )
     assert response.status_code == 302
     pilot = Pilot.objects.get(proposal=approved)
     assert pilot.scope == "Hai phòng chuyên môn"
@@ -94,9 +101,15 @@ def test_the_adjust_form_changes_indicators_and_the_create_form_takes_the_scope(
     assert "Thời gian; ngày; 45; 15" in page
     response = client.post(
         f"/pilots/{pilot.pk}/adjust/",
-        {"reason": "Thêm chỉ tiêu", "start_date": "01/12/2026", "end_date": "31/05/2027", "report_frequency": "monthly",
-         "budget_vnd": "100", "indicators": "Thời gian; ngày; 45; 15\nHài lòng; %; 60; 90"},
-    )  # fmt: skip
+        {
+            "reason": "Thêm chỉ tiêu",
+            "start_date": "01/12/2026",
+            "end_date": "31/05/2027",
+            "report_frequency": "monthly",
+            "budget_vnd": "100",
+            "indicators": "Thời gian; ngày; 45; 15\nHài lòng; %; 60; 90",
+        },
+    )
     assert response.status_code == 302
     assert list(pilot.indicators.filter(retired=False).values_list("name", flat=True)) == [
         "Thời gian",
