@@ -50,12 +50,28 @@ class IndicatorValueSerializer(serializers.Serializer):
     value = number()
 
 
+class MilestoneSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255, validators=[reject_control_characters])
+    due_date = serializers.DateField()
+
+
 class PilotSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="proposal.title", read_only=True)
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     implementers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     indicators = IndicatorSerializer(many=True, read_only=True, source="current_indicators")
     next_report_due = serializers.DateField(read_only=True, allow_null=True)
+    milestones = serializers.SerializerMethodField()
+
+    def get_milestones(self, pilot: Pilot) -> list[dict]:
+        return [
+            {
+                "name": m.name,
+                "due_date": m.due_date.isoformat(),
+                "done_on": m.done_on and m.done_on.isoformat(),
+            }
+            for m in pilot.milestones.all()
+        ]
 
     class Meta:
         model = Pilot
@@ -63,7 +79,7 @@ class PilotSerializer(serializers.ModelSerializer):
             "id", "proposal", "title", "unit", "status", "mode", "start_date", "end_date", "report_frequency",
             "budget_vnd", "resources", "scope", "implementers", "indicators", "next_report_due",
             "results_report_due", "evaluation_due", "progress_percent", "outcome", "damage", "damage_vnd",
-            "objective_causes", "subjective_causes", "created_at",
+            "objective_causes", "subjective_causes", "created_at", "milestones",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -82,6 +98,7 @@ class PilotCreateSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=150), required=False, max_length=100
     )
     indicators = IndicatorSerializer(many=True, required=False)
+    milestones = MilestoneSerializer(many=True, required=False, max_length=100)
 
     def validate_implementers(self, usernames: list[str]) -> list[User]:
         people = {user.username: user for user in User.objects.filter(username__in=usernames, is_active=True)}
@@ -178,6 +195,7 @@ class EvaluateSerializer(serializers.Serializer):
 def _prefetched(queryset):
     return queryset.prefetch_related(
         "implementers",
+        "milestones",
         Prefetch(
             "indicators", queryset=Indicator.objects.filter(retired=False), to_attr="current_indicators"
         ),
@@ -214,7 +232,10 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = self._body(PilotCreateSerializer)
         proposal = get_proposal_for(request.user, data.pop("proposal"))
         indicators = [dict(item) for item in data.pop("indicators", [])]
-        pilot = services.pilot_create(actor=request.user, proposal=proposal, indicators=indicators, **data)
+        milestones = [dict(item) for item in data.pop("milestones", [])]
+        pilot = services.pilot_create(
+            actor=request.user, proposal=proposal, indicators=indicators, milestones=milestones, **data
+        )
         return self._pilot_response(pilot, status.HTTP_201_CREATED)
 
     def _check(self, pilot: Pilot, action_name: str) -> None:

@@ -116,3 +116,12 @@ def test_the_adjust_form_changes_indicators_and_the_create_form_takes_the_scope(
         "Hài lòng",
     ]
     assert pilot.versions.count() == 2
+
+
+def test_milestones_are_set_at_creation_and_read_back(demo, api, approved):
+    from tests.pilots.conftest import pilot_body
+
+    body = pilot_body(approved.pk, milestones=[{"name": "Ban hành quy trình", "due_date": "2027-01-15"}])
+    response = api(demo["head_a"]).post("/api/v1/pilots/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["milestones"] == [{"name": "Ban hành quy trình", "due_date": "2027-01-15", "done_on": None}]
