@@ -82,8 +82,9 @@ class EmptyForm(forms.Form):
     pass
 
 
-class AdjustForm(StyledMixin, forms.Form):
-    reason = long_text(_("Reason"))
+class PlanForm(StyledMixin, forms.Form):
+    """The plan of a pilot, as set up and as adjusted."""
+
     start_date = forms.DateField(label=_("start date"), widget=DateInput())
     end_date = forms.DateField(label=_("end date"), widget=DateInput())
     report_frequency = forms.ChoiceField(label=_("reporting cadence"), choices=Pilot.Frequency.choices)
@@ -95,20 +96,26 @@ class AdjustForm(StyledMixin, forms.Form):
         max_length=TEXT_LIMIT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line: name; unit; baseline; target. Leave as it is to keep them."),
+        help_text=_("One per line: name; unit; baseline; target — e.g. “Processing time; days; 45; 15”."),
     )
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("start_date")
-            and cleaned.get("end_date")
-            and cleaned["end_date"] < cleaned["start_date"]
-        ):
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
         return cleaned
 
     def clean_indicators(self):
+        return parse_indicator_lines(self.cleaned_data["indicators"])
+
+
+class AdjustForm(PlanForm):
+    reason = long_text(_("Reason"))
+    field_order = ["reason"]
+
+    def clean_indicators(self):
+        """None when the indicators were left as they are (or not sent at all)."""
         text = self.cleaned_data["indicators"]
         unchanged = " ".join(text.split()) == " ".join((self.initial.get("indicators") or "").split())
         if "indicators" not in self.data or unchanged:
@@ -137,34 +144,11 @@ class EvaluateForm(IndicatorFieldsMixin, StyledMixin, forms.Form):
         self.add_indicator_fields(pilot)
 
 
-class PilotCreateForm(StyledMixin, forms.Form):
-    start_date = forms.DateField(label=_("start date"), widget=DateInput())
-    end_date = forms.DateField(label=_("end date"), widget=DateInput())
-    report_frequency = forms.ChoiceField(label=_("reporting cadence"), choices=Pilot.Frequency.choices)
-    budget_vnd = money(_("budget granted (VND)"), required=True)
-    resources = long_text(_("resources granted"), required=False)
-    scope = long_text(_("scope"), required=False)
+class PilotCreateForm(PlanForm):
     implementers = forms.CharField(
         label=_("implementers"), max_length=2000,
         help_text=_("Usernames separated by commas; the author when left empty."), required=False,
     )  # fmt: skip
-    indicators = forms.CharField(
-        label=_("indicators"),
-        max_length=TEXT_LIMIT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line: name; unit; baseline; target — e.g. “Processing time; days; 45; 15”."),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("start_date")
-            and cleaned.get("end_date")
-            and cleaned["end_date"] < cleaned["start_date"]
-        ):
-            self.add_error("end_date", _("The end date cannot be before the start date."))
-        return cleaned
 
     def clean_implementers(self):
         from portal.models import User
@@ -177,9 +161,6 @@ class PilotCreateForm(StyledMixin, forms.Form):
                 _("No active person with the username: %(names)s") % {"names": ", ".join(unknown)}
             )
         return [people[name] for name in dict.fromkeys(names)]
-
-    def clean_indicators(self):
-        return parse_indicator_lines(self.cleaned_data["indicators"])
 
 
 def indicator_lines(pilot: Pilot) -> str:

@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from proposals.models import Proposal, ProposalAttachment, ProposalTransition
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnly:
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
@@ -16,6 +16,10 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, SimpleHistoryAdmin):
+    pass
 
 
 class TransitionInline(admin.TabularInline):
@@ -45,15 +49,6 @@ class ProposalAttachmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ProposalTransition)
-class ProposalTransitionAdmin(admin.ModelAdmin):
+class ProposalTransitionAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["proposal", "action", "from_status", "to_status", "actor", "at"]
     list_filter = ["action", "to_status"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
