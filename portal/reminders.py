@@ -58,7 +58,10 @@ def unregister(provider: Provider) -> None:
 
 
 def send_once(reminder: Reminder, day: datetime.date) -> bool:
-    """Send one reminder unless it already went out for `day`; True when sent now."""
+    """Send one reminder unless it already went out for `day`; True when sent now. People who
+    have left (inactive accounts) are not reminded."""
+    if not reminder.recipient.is_active:
+        return False
     try:
         # A savepoint per reminder: a duplicate key rolls back only this reminder.
         with transaction.atomic():
