@@ -34,7 +34,9 @@ def number() -> serializers.DecimalField:
 
 class IndicatorSerializer(serializers.ModelSerializer):
     name = serializers.CharField(max_length=255, validators=[reject_control_characters])
-    unit = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    unit = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default="", validators=[reject_control_characters]
+    )
     baseline = number()
     target = number()
     actual = serializers.DecimalField(max_digits=19, decimal_places=4, coerce_to_string=False, read_only=True)

@@ -133,9 +133,17 @@ def _decimal(value: Any, field: str) -> Decimal:
     return number.quantize(Decimal("0.0001"))
 
 
+EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
+MAX_PILOT_DAYS = 10 * 366  # product rule: a pilot plan spans at most ten years
+
+
 def _check_dates(start: datetime.date, end: datetime.date) -> None:
     if end < start:
         raise IncompleteInput({"end_date": _("The end date cannot be before the start date.")})
+    if start < EARLIEST or end > LATEST:
+        raise IncompleteInput({"end_date": _("Dates must lie between 2000 and 2100.")})
+    if (end - start).days > MAX_PILOT_DAYS:
+        raise IncompleteInput({"end_date": _("A pilot plan spans at most ten years.")})
 
 
 def _periods(
@@ -295,10 +303,10 @@ def pilot_create(
 
 
 @transaction.atomic
-def pilot_start(*, pilot: Pilot, actor: User) -> Pilot:
+def pilot_start(*, pilot: Pilot, actor: User, day: datetime.date | None = None) -> Pilot:
     """A planned pilot becomes active on its start date (run by the daily sweep)."""
     pilot = _lock(pilot)
-    if pilot.status != Pilot.Status.PLANNED or pilot.start_date > timezone.localdate():
+    if pilot.status != Pilot.Status.PLANNED or pilot.start_date > (day or timezone.localdate()):
         return pilot
     return _save(pilot, action="start", actor=actor, to_status=Pilot.Status.ACTIVE)
 
@@ -326,6 +334,8 @@ def report_submit(
     if spending_vnd is not None and spending_vnd < 0:
         raise IncompleteInput({"spending_vnd": _("Spending cannot be negative.")})
     summary = _required_text(summary, "summary")
+    if not pilot.start_date <= period_end <= pilot.end_date:
+        raise IncompleteInput({"period_end": _("The period must end within the pilot's duration.")})
     open_reports = pilot.reports.select_for_update().filter(
         status__in=[ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION]
     )

@@ -127,6 +127,7 @@ def start_due_pilots(day: datetime.date) -> int:
     for pilot in Pilot.objects.filter(status=Pilot.Status.PLANNED, start_date__lte=day).select_related(
         "created_by"
     ):
-        services.pilot_start(pilot=pilot, actor=pilot.created_by)
-        started += 1
+        started += (
+            services.pilot_start(pilot=pilot, actor=pilot.created_by, day=day).status == Pilot.Status.ACTIVE
+        )
     return started

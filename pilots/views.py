@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -221,7 +223,7 @@ def _run(user: User, pilot: Pilot, action: str, form) -> None:
 
 def _owned(queryset, request_value):
     value = str(request_value or "")
-    if not value.isdigit() or len(value) > 18:
+    if not re.fullmatch(r"[0-9]{1,18}", value):
         raise Http404
     try:
         return queryset.get(pk=int(value))
