@@ -124,4 +124,5 @@ def test_milestones_are_set_at_creation_and_read_back(demo, api, approved):
     body = pilot_body(approved.pk, milestones=[{"name": "Ban hành quy trình", "due_date": "2027-01-15"}])
     response = api(demo["head_a"]).post("/api/v1/pilots/", body, format="json")
     assert response.status_code == 201, response.json()
-    assert response.json()["milestones"] == [{"name": "Ban hành quy trình", "due_date": "2027-01-15", "done_on": None}]
+    expected = {"name": "Ban hành quy trình", "due_date": "2027-01-15", "done_on": None}
+    assert response.json()["milestones"] == [expected]
