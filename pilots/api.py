@@ -160,7 +160,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "inspector", "inspected_on", "actions"]
 
 
-class ReasonSerializer(serializers.Serializer):
+class DirectiveSerializer(serializers.Serializer):
     reason = text()
 
 
@@ -302,20 +302,20 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def _directive(self, request, name: str, service):
         pilot = self.get_object()
         self._check(pilot, name)
-        data = self._body(ReasonSerializer)
+        data = self._body(DirectiveSerializer)
         return self._pilot_response(service(actor=request.user, pilot=pilot, **data))
 
-    @extend_schema(request=ReasonSerializer, responses=PilotSerializer)
+    @extend_schema(request=DirectiveSerializer, responses=PilotSerializer)
     @action(detail=True, methods=["post"])
     def suspend(self, request, pk=None):
         return self._directive(request, "suspend", services.pilot_suspend)
 
-    @extend_schema(request=ReasonSerializer, responses=PilotSerializer)
+    @extend_schema(request=DirectiveSerializer, responses=PilotSerializer)
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
         return self._directive(request, "resume", services.pilot_resume)
 
-    @extend_schema(request=ReasonSerializer, responses=PilotSerializer)
+    @extend_schema(request=DirectiveSerializer, responses=PilotSerializer)
     @action(detail=True, methods=["post"])
     def terminate(self, request, pk=None):
         return self._directive(request, "terminate", services.pilot_terminate)
