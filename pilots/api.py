@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pilots import services
-from pilots.models import CorrectiveAction, Indicator, Inspection, Pilot, ProgressReport
+from pilots import permissions, services
+from pilots.models import CorrectiveAction, Indicator, Inspection, Pilot, PilotAttachment, ProgressReport
 from pilots.permissions import get_pilot_for
+from portal.errors import NotAllowed
 from portal.models import User
 from portal.text import reject_control_characters
 from proposals.models import MAX_BUDGET_VND
@@ -204,6 +205,32 @@ def _prefetched(queryset):
     )
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True)
+    report = serializers.IntegerField(
+        source="report_id", required=False, allow_null=True, min_value=1, max_value=2**63 - 1
+    )
+    description = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, validators=[reject_control_characters]
+    )
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = PilotAttachment
+        fields = [
+            "id",
+            "file",
+            "report",
+            "original_name",
+            "kind",
+            "size",
+            "sha256",
+            "description",
+            "uploaded_by",
+        ]
+        read_only_fields = ["id", "original_name", "kind", "size", "sha256", "uploaded_by"]
+
+
 class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Pilots the caller may see; the head who approved a proposal creates its pilot."""
 
@@ -276,6 +303,27 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = self._body(InspectionSerializer)
         inspection = services.inspection_record(actor=request.user, pilot=pilot, **data)
         return Response(InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AttachmentSerializer, responses={201: AttachmentSerializer})
+    @action(
+        detail=True, methods=["get", "post"], parser_classes=[parsers.MultiPartParser, parsers.FormParser]
+    )
+    def attachments(self, request, pk=None):
+        """Files of the pilot and its reports; POST multipart with `file`, optional `report`."""
+        pilot = self.get_object()
+        if request.method == "GET":
+            rows = pilot.attachments.select_related("uploaded_by")
+            return Response(AttachmentSerializer(rows, many=True).data)
+        if not permissions.can_attach(request.user, pilot):
+            raise NotAllowed("Only the implementers, the head and the inspectors attach files to a pilot.")
+        data = self._body(AttachmentSerializer)
+        report = get_object_or_404(pilot.reports, pk=data["report_id"]) if data.get("report_id") else None
+        upload = data["file"]
+        attachment = services.attachment_add(
+            actor=request.user, pilot=pilot, upload=upload, name=upload.name,
+            description=data.get("description", ""), report=report,
+        )  # fmt: skip
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CloseActionSerializer, responses=None)
     @action(detail=True, methods=["post"], url_path=r"corrective-actions/(?P<action_pk>[0-9]{1,18})/close")

@@ -181,3 +181,13 @@ def parse_indicator_lines(text: str) -> list[dict]:
             raise forms.ValidationError(_("Line %(n)s: write name; unit; baseline; target.") % {"n": number})
         rows.append({"name": parts[0], "unit": parts[1], "baseline": parts[2], "target": parts[3]})
     return rows
+
+
+class AttachmentForm(StyledMixin, forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("PDF, DOCX, XLSX, ODT, JPEG or PNG; at most 20 MB."))
+    report = forms.ModelChoiceField(queryset=None, label=_("Progress report"), required=False)
+    description = forms.CharField(label=_("description"), max_length=255, required=False)
+
+    def __init__(self, *args, pilot: Pilot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].queryset = pilot.reports.all()

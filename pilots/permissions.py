@@ -35,3 +35,8 @@ def can_create_for(user: User, proposal) -> bool:
     from proposals.permissions import is_reviewing_head
 
     return is_reviewing_head(user, proposal)
+
+
+def can_attach(user: User, pilot: Pilot) -> bool:
+    """Implementers attach evidence to reports; the head and inspectors attach their documents."""
+    return is_implementer(user, pilot) or is_head(user, pilot) or is_inspector(user, pilot)

@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,11 +22,13 @@ from pilots.models import (
     Inspection,
     Milestone,
     Pilot,
+    PilotAttachment,
     PilotTransition,
     PlanVersion,
     ProgressReport,
 )
 from portal.errors import IncompleteInput, InvalidTransition, NotAllowed
+from portal.filetypes import inspect_upload
 from portal.models import User
 from portal.notifications import notify
 from portal.permissions import grant
@@ -624,3 +627,37 @@ def pilot_evaluate(
     evaluated = gettext_lazy("The pilot has been evaluated.")
     _tell([*pilot.implementers.all(), pilot.proposal.author], pilot, evaluated, pilot.get_outcome_display())
     return pilot
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    actor: User,
+    pilot: Pilot,
+    upload,
+    name: str,
+    description: str = "",
+    report: ProgressReport | None = None,
+) -> PilotAttachment:
+    """Attach a file to the pilot (or one of its reports); the type is read from the content."""
+    pilot = _lock(pilot)
+    if not permissions.can_attach(actor, pilot):
+        raise NotAllowed(_("Only the implementers, the head and the inspectors attach files to a pilot."))
+    if report is not None and report.pilot_id != pilot.pk:
+        raise IncompleteInput({"report": _("That report belongs to another pilot.")})
+    kind, size, sha256 = inspect_upload(upload)
+    attachment = PilotAttachment(
+        pilot=pilot,
+        report=report,
+        original_name=(name or "file")[-255:],
+        kind=kind,
+        size=size,
+        sha256=sha256,
+        description=(description or "").strip()[:255],
+        uploaded_by=actor,
+    )
+    attachment.file.save(sha256, File(upload), save=False)
+    attachment._change_reason = f"attached by {actor.username}"
+    attachment.save()
+    _log(pilot, action="attach", actor=actor, from_status=pilot.status, note=attachment.original_name)
+    return attachment

@@ -19,8 +19,9 @@ from pilots import forms, permissions, services
 from pilots.models import CorrectiveAction, Indicator, Inspection, Pilot, ProgressReport
 from pilots.permissions import get_pilot_for
 from portal.errors import DomainError, IncompleteInput, NotAllowed
+from portal.filetypes import download
 from portal.models import RoleAssignment, User
-from portal.permissions import has_role
+from portal.permissions import has_role, load_visible
 from portal.work import WorkSection
 from proposals.permissions import get_proposal_for
 
@@ -103,6 +104,9 @@ def _detail_context(request: HttpRequest, pilot: Pilot, bound: dict | None = Non
         "current_version": versions[-1] if versions else None,
         "changes": _plan_changes(versions),
         "cases": pilot.cases.all(),
+        "attachments": pilot.attachments.select_related("uploaded_by", "report"),
+        "attachment_form": bound.get("attach")
+        or (forms.AttachmentForm(pilot=pilot) if permissions.can_attach(user, pilot) else None),
         "is_head": is_head,
     }
 
@@ -229,6 +233,39 @@ def _owned(queryset, request_value):
         return queryset.get(pk=int(value))
     except queryset.model.DoesNotExist:
         raise Http404 from None
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    pilot = get_pilot_for(request.user, pk)
+    if not permissions.can_attach(request.user, pilot):
+        raise PermissionDenied
+    form = forms.AttachmentForm(request.POST, request.FILES, pilot=pilot)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.attachment_add(
+                actor=request.user, pilot=pilot, upload=upload, name=upload.name,
+                description=form.cleaned_data["description"], report=form.cleaned_data["report"],
+            )  # fmt: skip
+        except IncompleteInput as error:
+            for field, message in error.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("The file is attached."))
+            return redirect(pilot)
+    return render(
+        request, "pilots/detail.html", _detail_context(request, pilot, {"attach": form}), status=400
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    pilot = get_pilot_for(request.user, pk)
+    attachment = load_visible(request.user, pilot.attachments.all(), pk=attachment_pk)
+    return download(attachment.file, filename=attachment.original_name, kind=attachment.kind)
 
 
 @login_required

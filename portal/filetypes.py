@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from typing import IO
@@ -46,3 +47,49 @@ def _sniff_zip(stream: IO[bytes]) -> str | None:
 
 def sniff_bytes(data: bytes) -> str | None:
     return sniff(io.BytesIO(data))
+
+
+def inspect_upload(upload: IO[bytes]) -> tuple[str, int, str]:
+    """(kind, size, sha256) of an upload, or IncompleteInput saying clearly what is wrong."""
+    from django.utils.translation import gettext as _
+
+    from portal.errors import IncompleteInput
+
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, 2)
+        size = upload.tell()
+        upload.seek(0)
+    if size == 0:
+        raise IncompleteInput({"file": _("The file is empty.")})
+    if size > MAX_UPLOAD_BYTES:
+        raise IncompleteInput({"file": _("The file is larger than 20 MB.")})
+    kind = sniff(upload)
+    if kind is None:
+        raise IncompleteInput({"file": _("Only PDF, DOCX, XLSX, ODT, JPEG and PNG files are accepted.")})
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return kind, size, digest.hexdigest()
+
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
+
+
+def download(stored_file, *, filename: str, kind: str):
+    """A file response for a private file already loaded through the permission gate."""
+    from django.http import FileResponse
+
+    response = FileResponse(
+        stored_file.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[kind]
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

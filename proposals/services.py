@@ -7,7 +7,6 @@ it, save with a history reason, write a transition row, notify after commit.
 
 from __future__ import annotations
 
-import hashlib
 from typing import IO, Any
 
 from django.core.files.base import File
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.errors import DomainError, IncompleteInput, InvalidTransition, NotAllowed
-from portal.filetypes import MAX_UPLOAD_BYTES, sniff
+from portal.filetypes import inspect_upload
 from portal.models import RoleAssignment, Unit, User
 from portal.notifications import notify
 from portal.permissions import grant, has_role, revoke
@@ -342,28 +341,13 @@ def attachment_add(
     )
     if proposal.status not in Proposal.EDITABLE_STATES:
         raise InvalidTransition(_("Files can be attached only to a draft or a returned proposal."))
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, 2)
-        size = upload.tell()
-        upload.seek(0)
-    if size == 0:
-        raise IncompleteInput({"file": _("The file is empty.")})
-    if size > MAX_UPLOAD_BYTES:
-        raise IncompleteInput({"file": _("The file is larger than 20 MB.")})
-    kind = sniff(upload)
-    if kind is None:
-        raise IncompleteInput({"file": _("Only PDF, DOCX, XLSX, ODT, JPEG and PNG files are accepted.")})
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
-        digest.update(chunk)
-    upload.seek(0)
+    kind, size, sha256 = inspect_upload(upload)
     attachment = ProposalAttachment(
         proposal=proposal,
         original_name=(name or "file")[-255:],
         kind=kind,
         size=size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         description=(description or "").strip()[:255],
         uploaded_by=actor,
     )

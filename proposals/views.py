@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.errors import DomainError, IncompleteInput, NotAllowed
+from portal.filetypes import download
 from portal.models import User
 from portal.permissions import has_role
 from portal.work import WorkSection
@@ -271,22 +272,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     attachment = get_attachment_for(request.user, pk, attachment_pk)
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-        content_type=CONTENT_TYPES[attachment.kind],
-    )  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-}
+    return download(attachment.file, filename=attachment.original_name, kind=attachment.kind)
 
 
 @login_required
