@@ -63,8 +63,14 @@ class PilotSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     implementers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     indicators = IndicatorSerializer(many=True, read_only=True, source="current_indicators")
-    next_report_due = serializers.DateField(read_only=True, allow_null=True)
+    next_report_due = serializers.SerializerMethodField()
     milestones = serializers.SerializerMethodField()
+
+    def get_next_report_due(self, pilot: Pilot) -> str | None:
+        """Only a pilot still being carried out has progress reports due."""
+        due = getattr(pilot, "next_report_due", None)
+        running = pilot.status in (Pilot.Status.PLANNED, Pilot.Status.ACTIVE, Pilot.Status.SUSPENDED)
+        return due.isoformat() if due and running else None
 
     def get_milestones(self, pilot: Pilot) -> list[dict]:
         return [
