@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.models import Unit, path_prefix_q
@@ -204,7 +205,7 @@ class ProgressReport(models.Model):
     accepted or returned for correction."""
 
     class Status(models.TextChoices):
-        DUE = "due", _("Due")
+        DUE = "due", pgettext_lazy("report status", "Due")
         SUBMITTED = "submitted", _("Submitted")
         CORRECTION = "correction", _("Correction requested")
         ACCEPTED = "accepted", _("Accepted")

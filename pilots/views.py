@@ -114,6 +114,7 @@ def _detail_context(request: HttpRequest, pilot: Pilot, bound: dict | None = Non
 def _chart_data(indicators: list[Indicator]) -> dict:
     """Target vs actual over time, per indicator, for Chart.js (and the table beside it)."""
     return {
+        "target_label": _("target"),
         "indicators": [
             {
                 "name": indicator.name,
@@ -126,7 +127,7 @@ def _chart_data(indicators: list[Indicator]) -> dict:
                 ],
             }
             for indicator in indicators
-        ]
+        ],
     }
 
 

@@ -12,7 +12,7 @@
     const colour = palette[n % palette.length];
     const name = indicator.unit ? `${indicator.name} (${indicator.unit})` : indicator.name;
     datasets.push({ label: name, data: indicator.points, borderColor: colour, backgroundColor: colour, tension: 0.2 });
-    datasets.push({ label: `${name} — target`, data: labels.map((x) => ({ x, y: indicator.target })),
+    datasets.push({ label: `${name} — ${data.target_label}`, data: labels.map((x) => ({ x, y: indicator.target })),
       borderColor: colour, borderDash: [6, 4], pointRadius: 0 });
   });
   new Chart(canvas, {
