@@ -32,10 +32,10 @@ from portal.filetypes import inspect_upload
 from portal.models import User
 from portal.notifications import notify
 from portal.permissions import grant
+from portal.rules import rule
 from portal.workdays import add_working_days
 from proposals.models import Proposal
 
-REPORT_DUE_WORKING_DAYS = 5  # product rule: a period's report is due 5 working days after it ends
 RESULTS_REPORT_WORKING_DAYS = 5  # the evaluation article: results report within 5 working days
 EVALUATION_WORKING_DAYS = 7  # ... and the collective's evaluation within 7 working days of it
 MAX_INDICATOR_VALUE = Decimal("1e15")
@@ -137,7 +137,6 @@ def _decimal(value: Any, field: str) -> Decimal:
 
 
 EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
-MAX_PILOT_DAYS = 10 * 366  # product rule: a pilot plan spans at most ten years
 
 
 def _check_dates(start: datetime.date, end: datetime.date) -> None:
@@ -145,8 +144,11 @@ def _check_dates(start: datetime.date, end: datetime.date) -> None:
         raise IncompleteInput({"end_date": _("The end date cannot be before the start date.")})
     if start < EARLIEST or end > LATEST:
         raise IncompleteInput({"end_date": _("Dates must lie between 2000 and 2100.")})
-    if (end - start).days > MAX_PILOT_DAYS:
-        raise IncompleteInput({"end_date": _("A pilot plan spans at most ten years.")})
+    years = rule("pilot_max_years")
+    if (end - start).days > years * 366:
+        raise IncompleteInput(
+            {"end_date": _("A pilot plan spans at most %(years)s years.") % {"years": years}}
+        )
 
 
 def _periods(
@@ -183,7 +185,7 @@ def _schedule(pilot: Pilot, *, after: datetime.date | None = None) -> None:
             pilot=pilot,
             period_start=max(period_start, after) if after else period_start,
             period_end=period_end,
-            due_date=add_working_days(period_end, REPORT_DUE_WORKING_DAYS),
+            due_date=add_working_days(period_end, rule("pilot_report_due_working_days")),
         )
         report._change_reason = "reporting schedule"
         report.save()
@@ -526,7 +528,7 @@ def pilot_resume(*, actor: User, pilot: Pilot, reason: str) -> Pilot:
         ).order_by("-period_end"):
             report.period_start += shift
             report.period_end += shift
-            report.due_date = add_working_days(report.period_end, REPORT_DUE_WORKING_DAYS)
+            report.due_date = add_working_days(report.period_end, rule("pilot_report_due_working_days"))
             report._change_reason = f"schedule paused {paused} days"
             report.save()
         pilot.end_date += shift

@@ -9,10 +9,8 @@ from collections.abc import Iterator
 from pilots.models import CorrectiveAction, Pilot, ProgressReport
 from portal.models import RoleAssignment, User
 from portal.reminders import Reminder
+from portal.rules import rule
 from portal.workdays import add_working_days, is_working_day, working_days_between
-
-DUE_SOON_WORKING_DAYS = 3
-ESCALATE_AFTER_WORKING_DAYS = 5  # overdue this long: the parent unit's head hears of it too
 
 
 def _heads(units: set[int]) -> dict[int, User]:
@@ -30,7 +28,7 @@ def _overdue_chain(
     """Overdue: the head of the approving unit; long overdue: its parent unit's head as well."""
     reviewer = pilot.proposal.reviewer_unit
     chain = [heads.get(reviewer.pk)]
-    if working_days_between(due, day) > ESCALATE_AFTER_WORKING_DAYS and reviewer.parent_id:
+    if working_days_between(due, day) > rule("pilot_escalate_after_working_days") and reviewer.parent_id:
         chain.append(heads.get(reviewer.parent_id))
     return [person for person in chain if person is not None]
 
@@ -42,7 +40,7 @@ def _context(pilot: Pilot, **extra) -> dict:
 def pilot_reminders(day: datetime.date) -> Iterator[Reminder]:
     if not is_working_day(day):
         return
-    soon = add_working_days(day, DUE_SOON_WORKING_DAYS)
+    soon = add_working_days(day, rule("pilot_due_soon_working_days"))
     reports = list(
         ProgressReport.objects.filter(
             pilot__status=Pilot.Status.ACTIVE,

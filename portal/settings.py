@@ -244,6 +244,9 @@ if not DEBUG:
     # Cookies travel only over HTTPS; DJANGO_SECURE_COOKIES=0 only for a stack with no TLS at all.
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", True)
 
+# Product rules: the deadlines and limits the law leaves to the portal (defaults in portal/rules.py).
+PORTAL_RULES: dict[str, int] = {}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 
 from portal.models import RoleAssignment
 from portal.reminders import Reminder
+from portal.rules import rule
 from portal.workdays import add_working_days, is_working_day
 from proposals.models import Proposal
-
-DUE_SOON_WORKING_DAYS = 2
 
 
 def decision_reminders(day: datetime.date) -> Iterator[Reminder]:
@@ -18,7 +17,7 @@ def decision_reminders(day: datetime.date) -> Iterator[Reminder]:
     and the parent unit's head, on every working day until the decision (Art. 6: no shirking)."""
     if not is_working_day(day):
         return
-    due_soon = add_working_days(day, DUE_SOON_WORKING_DAYS)
+    due_soon = add_working_days(day, rule("proposal_due_soon_working_days"))
     pending = list(
         Proposal.objects.filter(status=Proposal.Status.SUBMITTED, decision_due__lte=due_soon)
         .exclude(decision_due__gte=day, decision_due__lt=due_soon)

@@ -75,3 +75,11 @@ def test_every_setting_read_from_the_environment_is_in_env_example():
     example = (ROOT / ".env.example").read_text()
     documented = set(re.findall(r"^#?\s*([A-Z_]+)=", example, flags=re.M))
     assert read - documented == set()
+
+
+def test_a_product_rule_can_be_changed_in_settings(settings):
+    from portal.rules import DEFAULTS, rule
+
+    assert rule("pilot_report_due_working_days") == DEFAULTS["pilot_report_due_working_days"]
+    settings.PORTAL_RULES = {"pilot_report_due_working_days": 10}
+    assert rule("pilot_report_due_working_days") == 10

@@ -1,0 +1,21 @@
+"""Product rules (DOMAIN.md): what the law leaves to the portal. Each has a default here and can
+be changed in settings with PORTAL_RULES = {"name": value, ...}."""
+
+from django.conf import settings
+
+DEFAULTS: dict[str, int] = {
+    # A reminder goes to the head this many working days before a decision is due.
+    "proposal_due_soon_working_days": 2,
+    # A progress report is due this many working days after its period ends.
+    "pilot_report_due_working_days": 5,
+    # Implementers are reminded this many working days before a progress report is due.
+    "pilot_due_soon_working_days": 3,
+    # Overdue longer than this, the parent unit's head is told as well.
+    "pilot_escalate_after_working_days": 5,
+    # A pilot plan spans at most this many years.
+    "pilot_max_years": 10,
+}
+
+
+def rule(name: str) -> int:
+    return int(getattr(settings, "PORTAL_RULES", {}).get(name, DEFAULTS[name]))
