@@ -126,3 +126,17 @@ def test_milestones_are_set_at_creation_and_read_back(demo, api, approved):
     assert response.status_code == 201, response.json()
     expected = {"name": "Ban hành quy trình", "due_date": "2027-01-15", "done_on": None}
     assert response.json()["milestones"] == [expected]
+
+
+def test_the_admin_shows_pilots_and_cases_read_only(demo_full, client):
+    from pilots.models import Pilot
+
+    client.force_login(demo_full["admin"])
+    pilot = Pilot.objects.first()
+    pages = ["/admin/pilots/pilot/", f"/admin/pilots/pilot/{pilot.pk}/change/"]
+    pages += [f"/admin/pilots/pilot/{pilot.pk}/history/", "/admin/pilots/progressreport/"]
+    pages += ["/admin/pilots/inspection/", "/admin/accountability/case/"]
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+    assert client.get(f"/admin/pilots/pilot/{pilot.pk}/delete/").status_code == 403
+    assert client.get("/admin/pilots/pilot/add/").status_code == 403
