@@ -17,7 +17,6 @@ from collections import Counter
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -40,12 +39,11 @@ INDICATORS = [
 
 
 @pytest.fixture
-def org(db) -> dict[str, User]:
+def org(demo) -> dict[str, User]:
     """The demo organisation without demo proposals or pilots: the pages show what a test builds.
     Everyone's role is held since long before the frozen date."""
-    call_command("seed_demo", "--force", "--organisation-only", verbosity=0)
     RoleAssignment.objects.update(started_on=datetime.date(2020, 1, 1))
-    return {user.username: user for user in User.objects.select_related("unit")}
+    return demo
 
 
 @pytest.fixture

@@ -20,27 +20,20 @@ test sends the sweeps through Redis to a real Celery worker on the PostgreSQL te
 from __future__ import annotations
 
 import datetime
-import os
-import signal
-import subprocess
-import sys
-import uuid
 import zoneinfo
 from collections import Counter
 from contextlib import contextmanager
 
 import pytest
 import time_machine
-from django.core.management import call_command
-from django.db import connection
 
 from pilots import services
 from pilots.models import Pilot, PilotTransition, ProgressReport
 from portal import reminders
 from portal.models import Notification, ReminderLog, RoleAssignment, SweepRun, User
 from portal.workdays import add_working_days, is_working_day, working_days_between
-from tests.portal.test_worker import ROOT, database_url_of, wait_for
 from tests.proposals.conftest import make_proposal
+from tests.worker import running_worker, wait_for
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 DAY = datetime.date(2026, 10, 15)  # a Thursday
@@ -67,12 +60,11 @@ def on(day: datetime.date):
 
 
 @pytest.fixture
-def org(db) -> dict[str, User]:
+def org(demo) -> dict[str, User]:
     """The demo organisation without the demo proposals and pilots, so the only pilots are the
     ones a test builds; everyone's role held since long before the dates the tests travel to."""
-    call_command("seed_demo", "--force", "--organisation-only", verbosity=0)
     RoleAssignment.objects.update(started_on=datetime.date(2020, 1, 1))
-    return {user.username: user for user in User.objects.select_related("unit")}
+    return demo
 
 
 def person(org, username: str) -> User:
@@ -470,34 +462,8 @@ def test_a_person_who_has_left_is_not_reminded(org):
 def sweep_worker(tmp_path):
     """A real worker (no beat: nothing sweeps unless the test asks) on a queue of its own, so no
     other worker takes these tasks and this one takes no one else's."""
-    queue = f"test-pilot-reminders-{uuid.uuid4().hex[:12]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url_of(connection.settings_dict),
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-    }
-    log_path = tmp_path / "worker.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-            "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", queue,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
-    yield queue, log_path
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=20)
-    log.close()
-    connection.close()
+    with running_worker(tmp_path, own_queue=True) as started:
+        yield started
 
 
 @pytest.mark.postgres

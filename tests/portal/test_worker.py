@@ -1,77 +1,15 @@
 """A real Celery worker with beat, against Redis and PostgreSQL, runs the periodic sweep."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
-from django.db import connection
 
 from portal.models import SweepRun
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def database_url_of(settings_dict) -> str:
-    """The DATABASE_URL of the test database pytest-django created, for the worker process."""
-    user = settings_dict.get("USER") or "postgres"
-    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = settings_dict.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
-
-
-def wait_for(predicate, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.5)
-    return False
+from tests.worker import running_worker, wait_for
 
 
 @pytest.fixture
 def worker(tmp_path):
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url_of(connection.settings_dict),
-        "SWEEP_EVERY_SECONDS": "2",
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-    }
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "-B",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--schedule",
-            str(tmp_path / "beat-schedule"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    yield process
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-    log.close()
-    connection.close()
+    with running_worker(tmp_path, beat=True, env={"SWEEP_EVERY_SECONDS": "2"}) as started:
+        yield started
 
 
 @pytest.mark.postgres

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from portal.errors import InvalidTransition
@@ -28,10 +27,9 @@ ROUNDS = 5
 
 
 @pytest.fixture
-def org(db) -> dict[str, User]:
+def org(demo) -> dict[str, User]:
     """The demo organisation and people, without the demo proposals."""
-    call_command("seed_demo", "--force", "--organisation-only", verbosity=0)
-    return {user.username: user for user in User.objects.select_related("unit")}
+    return demo
 
 
 def fresh(user: User) -> User:

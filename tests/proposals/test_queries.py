@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -63,11 +62,10 @@ TO_COMPLETE = [  # cadre_a's drafts and returned proposals
 
 
 @pytest.fixture
-def org(db) -> dict[str, User]:
+def org(demo) -> dict[str, User]:
     """The demo organisation and people, without the demo proposals: the lists hold exactly
     what the test builds."""
-    call_command("seed_demo", "--force", "--organisation-only", verbosity=0)
-    return {user.username: user for user in User.objects.select_related("unit")}
+    return demo
 
 
 def build(org, shape: tuple[str, str, str | None], number: int) -> Proposal:

@@ -12,26 +12,19 @@ sends the sweep through Redis to a real Celery worker against the PostgreSQL tes
 from __future__ import annotations
 
 import datetime
-import os
-import signal
-import subprocess
-import sys
-import uuid
 import zoneinfo
 from collections import Counter
 
 import pytest
 import time_machine
-from django.core.management import call_command
-from django.db import connection
 
 from portal import reminders
 from portal.models import CalendarDay, Notification, ReminderLog, SweepRun, User
 from portal.workdays import add_working_days, is_working_day
 from proposals import services
 from proposals.models import Proposal
-from tests.portal.test_worker import ROOT, database_url_of, wait_for
 from tests.proposals.conftest import make_proposal
+from tests.worker import running_worker, wait_for
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 DAY = datetime.date(2026, 10, 15)  # a Thursday
@@ -41,11 +34,10 @@ REMINDER_KINDS = ("proposal_due_soon", "proposal_overdue", "proposal_overdue_esc
 
 
 @pytest.fixture
-def org(db) -> dict[str, User]:
+def org(demo) -> dict[str, User]:
     """The demo organisation and people of shared/CONTRACT.md without the demo proposals, so
     the only proposals in the database are the ones a test builds."""
-    call_command("seed_demo", "--force", "--organisation-only", verbosity=0)
-    return {user.username: user for user in User.objects.select_related("unit")}
+    return demo
 
 
 def submitted_on(author: User, received: datetime.date) -> Proposal:
@@ -221,34 +213,8 @@ def test_a_heads_own_overdue_proposal_reminds_the_parent_head_without_escalating
 def sweep_worker(tmp_path):
     """A real worker (no beat: nothing sweeps unless the test asks) on a queue of its own, so no
     other worker takes these tasks and this one takes no one else's."""
-    queue = f"test-proposal-reminders-{uuid.uuid4().hex[:12]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url_of(connection.settings_dict),
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-    }
-    log_path = tmp_path / "worker.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-            "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", queue,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
-    yield queue, log_path
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=20)
-    log.close()
-    connection.close()
+    with running_worker(tmp_path, own_queue=True) as started:
+        yield started
 
 
 @pytest.mark.postgres
