@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pilots import permissions, services
-from pilots.models import CorrectiveAction, Indicator, Inspection, Pilot, PilotAttachment, ProgressReport
+from pilots.models import (
+    CorrectiveAction,
+    Indicator,
+    Inspection,
+    Pilot,
+    PilotAttachment,
+    PilotTransition,
+    PlanVersion,
+    ProgressReport,
+)
 from pilots.permissions import get_pilot_for
+from portal.api import (
+    CollectiveVoteSerializer,
+    PersonSerializer,
+    TransitionSerializerBase,
+    UsernameSerializer,
+)
 from portal.errors import NotAllowed
 from portal.models import User
 from portal.text import reject_control_characters
@@ -114,13 +131,15 @@ class PilotCreateSerializer(serializers.Serializer):
         unknown = [name for name in usernames if name not in people]
         if unknown:
             raise serializers.ValidationError(
-                f"No active person with the username: {', '.join(unknown)[:500]}"
+                _("No active person with the username: %(names)s") % {"names": ", ".join(unknown)[:500]}
             )
         return [people[name] for name in dict.fromkeys(usernames)]
 
     def validate(self, attrs):
         if attrs["end_date"] < attrs["start_date"]:
-            raise serializers.ValidationError({"end_date": "The end date cannot be before the start date."})
+            raise serializers.ValidationError(
+                {"end_date": _("The end date cannot be before the start date.")}
+            )
         return attrs
 
 
@@ -191,7 +210,7 @@ class ResultsReportSerializer(serializers.Serializer):
     indicator_values = IndicatorValueSerializer(many=True, required=False, max_length=200)
 
 
-class EvaluateSerializer(serializers.Serializer):
+class EvaluateSerializer(CollectiveVoteSerializer):
     outcome = serializers.ChoiceField(choices=Pilot.Outcome.choices)
     damage = serializers.BooleanField(default=False)
     damage_vnd = money(required=False, allow_null=True)
@@ -199,6 +218,30 @@ class EvaluateSerializer(serializers.Serializer):
     subjective_causes = text(required=False, allow_blank=True, default="")
     party_opinion = text()
     indicator_values = IndicatorValueSerializer(many=True, required=False, max_length=200)
+
+
+class TransitionSerializer(TransitionSerializerBase):
+    class Meta(TransitionSerializerBase.Meta):
+        model = PilotTransition
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    before = serializers.JSONField()
+    after = serializers.JSONField()
+
+
+class PlanVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(source="number")
+    plan = serializers.JSONField()
+    changes_from_baseline = serializers.SerializerMethodField()
+    reason = serializers.CharField()
+    by = serializers.CharField(source="created_by.username")
+    at = serializers.DateTimeField(source="created_at")
+
+    def get_changes_from_baseline(self, version: PlanVersion) -> list[dict]:
+        return ChangeSerializer(version.changes_from(self.context["baseline"]), many=True).data
 
 
 def _prefetched(queryset):
@@ -321,7 +364,7 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             rows = pilot.attachments.select_related("uploaded_by")
             return Response(AttachmentSerializer(rows, many=True).data)
         if not permissions.can_attach(request.user, pilot):
-            raise NotAllowed("Only the implementers, the head and the inspectors attach files to a pilot.")
+            raise NotAllowed(_("Only the implementers, the head and the inspectors attach files to a pilot."))
         data = self._body(AttachmentSerializer)
         report = get_object_or_404(pilot.reports, pk=data["report_id"]) if data.get("report_id") else None
         upload = data["file"]
@@ -388,6 +431,50 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = self._body(ResultsReportSerializer)
         data["indicator_values"] = [dict(item) for item in data.get("indicator_values", [])]
         return self._pilot_response(services.pilot_results_report(actor=request.user, pilot=pilot, **data))
+
+    @extend_schema(responses=PlanVersionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def versions(self, request, pk=None):
+        """Every version of the plan, the approved baseline first, each with its diff against it."""
+        pilot = self.get_object()
+        versions = list(pilot.versions.select_related("created_by"))
+        context = {"baseline": versions[0]} if versions else {}
+        return Response(PlanVersionSerializer(versions, many=True, context=context).data)
+
+    @extend_schema(responses=TransitionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """State changes, oldest first (recorded steps show on the pilot page's timeline)."""
+        pilot = self.get_object()
+        rows = pilot.transitions.exclude(from_status=F("to_status")).select_related("actor")
+        return Response(TransitionSerializer(rows, many=True).data)
+
+    @extend_schema(request=UsernameSerializer, responses={200: PersonSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"])
+    def inspectors(self, request, pk=None):
+        """Inspectors assigned to this pilot alone; the directing head assigns one (`username`)."""
+        pilot = self.get_object()
+        if request.method == "POST":
+            if not permissions.can_assign_inspectors(request.user, pilot):
+                raise NotAllowed(_("Only the head of the approving unit assigns inspectors to a pilot."))
+            services.check_inspection_open(pilot)
+            user = self._body(UsernameSerializer)["username"]
+            services.inspector_assign(actor=request.user, pilot=pilot, user=user)
+        people = services.pilot_inspectors(pilot)
+        code = status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK
+        return Response(PersonSerializer(people, many=True).data, status=code)
+
+    @extend_schema(request=None, responses=PersonSerializer(many=True))
+    @action(detail=True, methods=["post"], url_path=r"inspectors/(?P<username>[\w.@+-]{1,150})/remove")
+    def remove_inspector(self, request, pk=None, username=None):
+        pilot = self.get_object()
+        if not permissions.can_assign_inspectors(request.user, pilot):
+            raise NotAllowed(_("Only the head of the approving unit assigns inspectors to a pilot."))
+        user = next((p for p in services.pilot_inspectors(pilot) if p.username == username), None)
+        if user is None:
+            raise Http404
+        services.inspector_remove(actor=request.user, pilot=pilot, user=user)
+        return Response(PersonSerializer(services.pilot_inspectors(pilot), many=True).data)
 
     @extend_schema(request=EvaluateSerializer, responses=PilotSerializer)
     @action(detail=True, methods=["post"])

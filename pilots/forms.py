@@ -6,7 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pilots.models import Inspection, Pilot
-from proposals.forms import DateInput, StyledMixin
+from pilots.services import evaluation_exclusions
+from portal import voting
+from proposals.forms import CollectiveVoteFields, DateInput, StyledMixin
 from proposals.models import MAX_BUDGET_VND
 
 TEXT_LIMIT = 20_000
@@ -131,7 +133,10 @@ class ResultsReportForm(IndicatorFieldsMixin, StyledMixin, forms.Form):
         self.add_indicator_fields(pilot)
 
 
-class EvaluateForm(IndicatorFieldsMixin, StyledMixin, forms.Form):
+class EvaluateForm(IndicatorFieldsMixin, StyledMixin, CollectiveVoteFields):
+    """The collective evaluates (DOMAIN §2): the vote is optional on the form, as in the API."""
+
+    counts_required = False
     party_opinion = long_text(_("Opinion of the Party committee at the same level"))
     outcome = forms.ChoiceField(label=_("outcome"), choices=Pilot.Outcome.choices)
     damage = forms.BooleanField(label=_("damage or risk event"), required=False)
@@ -142,6 +147,7 @@ class EvaluateForm(IndicatorFieldsMixin, StyledMixin, forms.Form):
     def __init__(self, *args, pilot: Pilot, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_indicator_fields(pilot)
+        self.add_roll(voting.roll_for(pilot.directing_unit, exclusions=evaluation_exclusions(pilot)))
 
 
 class PilotCreateForm(PlanForm):

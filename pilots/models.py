@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -34,12 +35,13 @@ class PilotQuerySet(models.QuerySet):
             | Q(proposal__author=user)
             | path_prefix_q("unit__path", paths)
             | path_prefix_q("proposal__reviewer_unit__path", paths)
+            | path_prefix_q("directing_unit__path", paths)
             | granted_q(user, Pilot, "view_pilot")
         ).distinct()
 
     def for_list(self) -> PilotQuerySet:
         return self.select_related(
-            "proposal", "proposal__author", "unit", "proposal__reviewer_unit"
+            "proposal", "proposal__author", "unit", "proposal__reviewer_unit", "directing_unit"
         ).with_next_due()
 
     def with_next_due(self) -> PilotQuerySet:
@@ -88,6 +90,16 @@ class Pilot(models.Model):
         Proposal, on_delete=models.PROTECT, related_name="pilot", verbose_name=_("proposal")
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="pilots", verbose_name=_("unit"))
+    directing_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="directed_pilots",
+        verbose_name=_("directing unit"),
+        help_text=_(
+            "The unit that approved the proposal, whose head directs and evaluates the pilot; its superior "
+            "unit when that head carries out the pilot."
+        ),
+    )
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.PLANNED)
     mode = models.CharField(_("mode"), max_length=16, choices=Proposal.Mode.choices)
     start_date = models.DateField(_("start date"))
@@ -332,6 +344,25 @@ class PlanVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.pilot_id} v{self.number}"
 
+    def changes_from(self, baseline: PlanVersion) -> list[dict]:
+        """What this version changes against `baseline`, field by field, with the field's label."""
+        before, after = baseline.plan, self.plan
+        return [
+            {"field": key, "label": str(plan_label(key)), "before": before.get(key), "after": after.get(key)}
+            for key in sorted(set(before) | set(after))
+            if before.get(key) != after.get(key)
+        ]
+
+
+def plan_label(field: str) -> str:
+    """The label of a plan field, in the active language."""
+    if field == "indicators":
+        return _("Indicators")
+    try:
+        return Pilot._meta.get_field(field).verbose_name
+    except FieldDoesNotExist:  # a key of an older plan that the model no longer has
+        return field
+
 
 class PilotTransition(models.Model):
     """A state change or recorded step (directive, report, inspection, adjustment) of a pilot."""
@@ -343,6 +374,7 @@ class PilotTransition(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
+    params = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

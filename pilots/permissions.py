@@ -12,9 +12,19 @@ def get_pilot_for(user: User, pk: int, prefetch=None) -> Pilot:
     return load_visible(user, prefetch(queryset) if prefetch else queryset, pk=pk)
 
 
+def has_part_in(user: User, pilot: Pilot) -> bool:
+    """The author, a co-implementer or an implementer: they never direct, inspect or evaluate it."""
+    return (
+        pilot.proposal.author_id == user.pk
+        or is_implementer(user, pilot)
+        or pilot.proposal.co_implementers.filter(pk=user.pk).exists()
+    )
+
+
 def is_head(user: User, pilot: Pilot) -> bool:
-    """The head of the unit that approved the proposal directs and evaluates the pilot."""
-    return has_role(user, RoleAssignment.Role.HEAD, pilot.proposal.reviewer_unit)
+    """The head of the directing unit (the approving unit, or its superior when the approving
+    head carries the pilot out) directs and evaluates the pilot — never their own."""
+    return has_role(user, RoleAssignment.Role.HEAD, pilot.directing_unit) and not has_part_in(user, pilot)
 
 
 def is_implementer(user: User, pilot: Pilot) -> bool:
@@ -24,7 +34,7 @@ def is_implementer(user: User, pilot: Pilot) -> bool:
 def is_inspector(user: User, pilot: Pilot) -> bool:
     """An inspector over the pilot's unit, or one assigned to this pilot alone; never on a pilot
     of their own proposal or one they carry out."""
-    if pilot.proposal.author_id == user.pk or is_implementer(user, pilot):
+    if has_part_in(user, pilot):
         return False
     if covers(user, RoleAssignment.Role.INSPECTOR, pilot.unit):
         return True
@@ -40,3 +50,8 @@ def can_create_for(user: User, proposal) -> bool:
 def can_attach(user: User, pilot: Pilot) -> bool:
     """Implementers attach evidence to reports; the head and inspectors attach their documents."""
     return is_implementer(user, pilot) or is_head(user, pilot) or is_inspector(user, pilot)
+
+
+def can_assign_inspectors(user: User, pilot: Pilot) -> bool:
+    """The head who directs the pilot, or an administrator."""
+    return user.is_superuser or is_head(user, pilot)

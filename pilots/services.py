@@ -27,11 +27,12 @@ from pilots.models import (
     PlanVersion,
     ProgressReport,
 )
-from portal.errors import IncompleteInput, InvalidTransition, NotAllowed
+from portal import voting
+from portal.errors import DomainError, IncompleteInput, InvalidTransition, NotAllowed
 from portal.filetypes import inspect_upload
-from portal.models import User
+from portal.models import RoleAssignment, User
 from portal.notifications import notify
-from portal.permissions import grant
+from portal.permissions import grant, revoke, users_granted
 from portal.rules import rule
 from portal.workdays import add_working_days
 from proposals.models import Proposal
@@ -73,7 +74,7 @@ def _lock(pilot: Pilot) -> Pilot:
     # Re-read under a row lock so that concurrent directives and reports see each other.
     return (
         Pilot.objects.select_for_update()
-        .select_related("proposal", "proposal__reviewer_unit", "unit")
+        .select_related("proposal", "proposal__reviewer_unit", "unit", "directing_unit")
         .get(pk=pilot.pk)
     )
 
@@ -92,20 +93,40 @@ def pilot_check(*, actor: User, pilot: Pilot, action: str) -> str | None:
     return to_status
 
 
-def _log(pilot: Pilot, *, action: str, actor: User, from_status: str, note: str = "") -> None:
+def _log(
+    pilot: Pilot, *, action: str, actor: User, from_status: str, note: str = "", params: dict | None = None
+) -> None:
     PilotTransition.objects.create(
-        pilot=pilot, action=action, from_status=from_status, to_status=pilot.status, actor=actor, note=note
-    )
+        pilot=pilot, action=action, from_status=from_status, to_status=pilot.status, actor=actor, note=note,
+        params=params or {},
+    )  # fmt: skip
 
 
-def _save(pilot: Pilot, *, action: str, actor: User, to_status: str | None = None, note: str = "") -> Pilot:
+def _save(
+    pilot: Pilot,
+    *,
+    action: str,
+    actor: User,
+    to_status: str | None = None,
+    note: str = "",
+    params: dict | None = None,
+) -> Pilot:
     from_status = pilot.status
     if to_status:
         pilot.status = to_status
     pilot._change_reason = f"{action} by {actor.username}"
     pilot.save()
-    _log(pilot, action=action, actor=actor, from_status=from_status, note=note)
+    _log(pilot, action=action, actor=actor, from_status=from_status, note=note, params=params)
     return pilot
+
+
+def evaluation_exclusions(pilot: Pilot) -> dict[int, str]:
+    """Who sits on the directing unit's collective but may not vote on the evaluation."""
+    excluded = dict.fromkeys(pilot.implementers.values_list("pk", flat=True), voting.Exclusion.IMPLEMENTER)
+    for pk in pilot.proposal.co_implementers.values_list("pk", flat=True):
+        excluded[pk] = voting.Exclusion.CO_IMPLEMENTER
+    excluded[pilot.proposal.author_id] = voting.Exclusion.AUTHOR
+    return excluded
 
 
 def _tell(recipients, pilot: Pilot, headline: str, detail: str = "") -> None:
@@ -114,9 +135,7 @@ def _tell(recipients, pilot: Pilot, headline: str, detail: str = "") -> None:
 
 
 def _head_of(pilot: Pilot) -> User | None:
-    from proposals.services import current_head
-
-    return current_head(pilot.proposal.reviewer_unit)
+    return RoleAssignment.objects.head_of(pilot.directing_unit)
 
 
 def _required_text(value: str | None, field: str) -> str:
@@ -282,9 +301,11 @@ def pilot_create(
     if any(not person.is_active for person in people):
         raise IncompleteInput({"implementers": _("Every implementer must be an active person.")})
     cleaned_indicators = _clean_indicators(indicators or [])
+    directing_unit = _directing_unit(proposal, people)
     today = timezone.localdate()
     pilot = Pilot(
-        proposal=proposal, unit=proposal.unit, mode=proposal.decision_mode or Proposal.Mode.PILOT,
+        proposal=proposal, unit=proposal.unit, directing_unit=directing_unit,
+        mode=proposal.decision_mode or Proposal.Mode.PILOT,
         status=Pilot.Status.PLANNED if start_date > today else Pilot.Status.ACTIVE,
         start_date=start_date, end_date=end_date, report_frequency=report_frequency, budget_vnd=budget_vnd,
         resources=resources or "", scope=scope or proposal.scope, created_by=actor,
@@ -305,6 +326,18 @@ def pilot_create(
     _log(pilot, action="create", actor=actor, from_status=Pilot.Status.PLANNED)
     _tell([*people, proposal.author], pilot, gettext_lazy("A pilot has been set up for your proposal."))
     return pilot
+
+
+def _directing_unit(proposal: Proposal, implementers: list[User]):
+    """The approving unit directs the pilot, unless its head carries it out: then the first
+    superior unit whose head has no part in it (nobody directs or evaluates their own work)."""
+    involved = {proposal.author_id, *proposal.co_implementers.values_list("pk", flat=True)}
+    involved |= {person.pk for person in implementers}
+    unit, _moved = RoleAssignment.objects.first_unit_not_headed_by(proposal.reviewer_unit, involved)
+    head = RoleAssignment.objects.head_of(unit)
+    if head is not None and head.pk in involved:
+        raise DomainError(_("No superior unit can direct a pilot that its own head carries out."))
+    return unit
 
 
 @transaction.atomic
@@ -601,13 +634,32 @@ def pilot_evaluate(
     party_opinion: str,
     damage_vnd: int | None = None,
     indicator_values: list[dict[str, Any]] | None = None,
+    votes_for: int | None = None,
+    votes_against: int | None = None,
+    votes_abstain: int | None = None,
+    head_vote: str | None = None,
+    votes: list[dict[str, str]] | None = None,
 ) -> Pilot:
-    """The collective's evaluation after the Party committee's opinion; any outcome but
-    `completed` opens an accountability case."""
+    """The collective's evaluation after the Party committee's opinion, with its vote checked
+    against the roll of the directing unit (the author and the implementers excluded); any
+    outcome but `completed` opens an accountability case."""
     from accountability.services import case_open_for_outcome
 
     pilot = _lock(pilot)
     to_status = pilot_check(actor=actor, pilot=pilot, action="evaluate")
+    minutes = None
+    if votes is not None or votes_for is not None or votes_against is not None:
+        minutes = voting.count_vote(
+            unit=pilot.directing_unit, head=actor, exclusions=evaluation_exclusions(pilot),
+            votes_for=votes_for, votes_against=votes_against, votes_abstain=votes_abstain,
+            # The head puts the evaluation to the collective: with bare counts, they voted for it.
+            head_vote=head_vote or (None if votes is not None else voting.Ballot.FOR), votes=votes,
+        )  # fmt: skip
+        if not minutes["passed"]:
+            raise DomainError(
+                _("The collective did not pass this evaluation, so it is not recorded: %(minutes)s")
+                % {"minutes": voting.describe(minutes)}
+            )
     if outcome not in Pilot.Outcome.values:
         raise IncompleteInput({"outcome": _("Choose completed, partially completed or not completed.")})
     if damage and (damage_vnd is None or damage_vnd < 0):
@@ -623,7 +675,15 @@ def pilot_evaluate(
         )
     pilot.evaluated_on = timezone.localdate()
     _record_values(pilot, indicator_values or [], final=True)
-    _save(pilot, action="evaluate", actor=actor, to_status=to_status, note=pilot.get_outcome_display())
+    params = {"minutes": minutes} if minutes else {}
+    _save(
+        pilot,
+        action="evaluate",
+        actor=actor,
+        to_status=to_status,
+        note=pilot.get_outcome_display(),
+        params=params,
+    )
     if outcome != Pilot.Outcome.COMPLETED:
         case_open_for_outcome(actor=actor, pilot=pilot)
     evaluated = gettext_lazy("The pilot has been evaluated.")
@@ -663,3 +723,61 @@ def attachment_add(
     attachment.save()
     _log(pilot, action="attach", actor=actor, from_status=pilot.status, note=attachment.original_name)
     return attachment
+
+
+# --- inspectors of one pilot ------------------------------------------------------------------------
+
+
+def pilot_inspectors(pilot: Pilot) -> list[User]:
+    """The people assigned to inspect this pilot alone (beside the unit-wide inspectors)."""
+    return users_granted(pilot, "inspect_pilot")
+
+
+@transaction.atomic
+def inspector_assign(*, actor: User, pilot: Pilot, user: User) -> Pilot:
+    """Give one person the inspection of this pilot: they see it and inspect it, nothing else.
+    Never someone with a part in it (author, co-implementer, implementer)."""
+    pilot = _lock(pilot)
+    if not permissions.can_assign_inspectors(actor, pilot):
+        raise NotAllowed(_("Only the head of the approving unit assigns inspectors to a pilot."))
+    check_inspection_open(pilot)
+    if not user.is_active:
+        raise IncompleteInput({"username": _("Choose an active person.")})
+    if permissions.has_part_in(user, pilot):
+        raise IncompleteInput(
+            {"username": _("An implementer, co-implementer or the author can never inspect the pilot.")}
+        )
+    if any(person.pk == user.pk for person in pilot_inspectors(pilot)):
+        raise IncompleteInput({"username": _("This person already inspects the pilot.")})
+    grant(user, "inspect_pilot", pilot)
+    grant(user, "view_pilot", pilot)
+    grant(user, "view_proposal", pilot.proposal)
+    _log(pilot, action="inspector_add", actor=actor, from_status=pilot.status, note=user.full_name,
+         params={"username": user.username})  # fmt: skip
+    _tell([user], pilot, gettext_lazy("You are assigned to inspect this pilot."))
+    return pilot
+
+
+@transaction.atomic
+def inspector_remove(*, actor: User, pilot: Pilot, user: User) -> Pilot:
+    pilot = _lock(pilot)
+    if not permissions.can_assign_inspectors(actor, pilot):
+        raise NotAllowed(_("Only the head of the approving unit assigns inspectors to a pilot."))
+    if not any(person.pk == user.pk for person in pilot_inspectors(pilot)):
+        raise IncompleteInput({"username": _("This person does not inspect the pilot.")})
+    revoke(user, "inspect_pilot", pilot)
+    revoke(user, "view_pilot", pilot)
+    if not pilot.proposal.co_implementers.filter(pk=user.pk).exists():
+        revoke(user, "view_proposal", pilot.proposal)
+    _log(pilot, action="inspector_remove", actor=actor, from_status=pilot.status, note=user.full_name,
+         params={"username": user.username})  # fmt: skip
+    _tell([user], pilot, gettext_lazy("You no longer inspect this pilot."))
+    return pilot
+
+
+def check_inspection_open(pilot: Pilot) -> None:
+    if pilot.status not in Pilot.TRANSITIONS["inspect"][0]:
+        raise InvalidTransition(
+            _("Inspectors can be assigned only while the pilot can be inspected (not “%(status)s”).")
+            % {"status": pilot.get_status_display()}
+        )

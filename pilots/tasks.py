@@ -26,7 +26,7 @@ def _overdue_chain(
     pilot: Pilot, due: datetime.date, day: datetime.date, heads: dict[int, User]
 ) -> list[User]:
     """Overdue: the head of the approving unit; long overdue: its parent unit's head as well."""
-    reviewer = pilot.proposal.reviewer_unit
+    reviewer = pilot.directing_unit
     chain = [heads.get(reviewer.pk)]
     if working_days_between(due, day) > rule("pilot_escalate_after_working_days") and reviewer.parent_id:
         chain.append(heads.get(reviewer.parent_id))
@@ -48,24 +48,24 @@ def pilot_reminders(day: datetime.date) -> Iterator[Reminder]:
             due_date__lte=soon,
         )
         .exclude(due_date__gte=day, due_date__lt=soon)
-        .select_related("pilot__proposal__reviewer_unit")
+        .select_related("pilot__directing_unit")
         .prefetch_related("pilot__implementers")
     )
     pilots = list(
         Pilot.objects.filter(
             status__in=[Pilot.Status.COMPLETED, Pilot.Status.TERMINATED, Pilot.Status.UNDER_EVALUATION]
         )
-        .select_related("proposal__reviewer_unit")
+        .select_related("directing_unit")
         .prefetch_related("implementers")
     )
     actions = list(
         CorrectiveAction.objects.filter(closed_on__isnull=True, due_date__lte=day)
-        .select_related("inspection__inspector", "inspection__pilot__proposal__reviewer_unit")
+        .select_related("inspection__inspector", "inspection__pilot__directing_unit")
         .prefetch_related("inspection__pilot__implementers")
     )
     all_pilots = [r.pilot for r in reports] + pilots + [a.inspection.pilot for a in actions]
-    units = {p.proposal.reviewer_unit_id for p in all_pilots} | {
-        p.proposal.reviewer_unit.parent_id for p in all_pilots if p.proposal.reviewer_unit.parent_id
+    units = {p.directing_unit_id for p in all_pilots} | {
+        p.directing_unit.parent_id for p in all_pilots if p.directing_unit.parent_id
     }
     heads = _heads(units)
 
@@ -86,7 +86,7 @@ def pilot_reminders(day: datetime.date) -> Iterator[Reminder]:
             due, kind, owners = (
                 pilot.evaluation_due,
                 "pilot_evaluation",
-                [heads.get(pilot.proposal.reviewer_unit_id)],
+                [heads.get(pilot.directing_unit_id)],
             )
         else:
             due, kind, owners = (

@@ -10,5 +10,6 @@ urlpatterns = [
     path("<id:pk>/", views.pilot_detail, name="pilot-detail"),
     path("<id:pk>/attachments/", views.attachment_upload, name="pilot-attach"),
     path("<id:pk>/attachments/<id:attachment_pk>/", views.attachment_download, name="pilot-attachment"),
+    path("<id:pk>/inspectors/<str:change>/", views.inspector_change, name="pilot-inspector"),
     path("<id:pk>/<str:action>/", views.pilot_action, name="pilot-action"),
 ]

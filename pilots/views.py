@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,11 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pilots import forms, permissions, services
 from pilots.models import CorrectiveAction, Indicator, Inspection, Pilot, ProgressReport
 from pilots.permissions import get_pilot_for
+from portal import voting
 from portal.errors import DomainError, IncompleteInput, NotAllowed
 from portal.filetypes import download
 from portal.models import RoleAssignment, User
 from portal.permissions import has_role, load_visible
+from portal.templatetags.portal_tags import vnd
 from portal.work import WorkSection
+from proposals.forms import PersonForm
 from proposals.permissions import get_proposal_for
 
 PAGE_SIZE = 25
@@ -41,6 +46,7 @@ ACTIONS = {
     "results-report": (forms.ResultsReportForm, "results_report"),
     "evaluate": (forms.EvaluateForm, "evaluate"),
 }
+VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstain", "head_vote", "votes")
 NEEDS_PILOT = {"report", "results-report", "evaluate"}
 DONE = {
     "report": gettext_lazy("The progress report is submitted."),
@@ -90,6 +96,9 @@ def _detail_context(request: HttpRequest, pilot: Pilot, bound: dict | None = Non
     reports = list(pilot.reports.select_related("submitted_by"))
     indicators = list(pilot.indicators.filter(retired=False).prefetch_related("values"))
     versions = list(pilot.versions.all())
+    timeline = list(pilot.transitions.select_related("actor"))
+    evaluation = next((step for step in reversed(timeline) if step.action == "evaluate"), None)
+    may_assign = permissions.can_assign_inspectors(user, pilot)
     return {
         "pilot": pilot,
         "action_forms": action_forms,
@@ -99,10 +108,13 @@ def _detail_context(request: HttpRequest, pilot: Pilot, bound: dict | None = Non
         "indicators": indicators,
         "chart": _chart_data(indicators),
         "inspections": pilot.inspections.select_related("inspector").prefetch_related("actions"),
-        "timeline": pilot.transitions.select_related("actor"),
+        "timeline": timeline,
+        "evaluation_minutes": voting.minutes_view(evaluation.params.get("minutes")) if evaluation else None,
         "baseline": versions[0] if versions else None,
         "current_version": versions[-1] if versions else None,
         "changes": _plan_changes(versions),
+        "inspectors": services.pilot_inspectors(pilot),
+        "inspector_form": bound.get("inspector") or (PersonForm() if may_assign else None),
         "cases": pilot.cases.all(),
         "attachments": pilot.attachments.select_related("uploaded_by", "report"),
         "attachment_form": bound.get("attach")
@@ -132,15 +144,58 @@ def _chart_data(indicators: list[Indicator]) -> dict:
 
 
 def _plan_changes(versions) -> list[dict]:
-    """What the current plan changes against the approved baseline (version 1)."""
+    """What the current plan changes against the approved baseline (version 1), for reading."""
     if len(versions) < 2:
         return []
-    baseline, current = versions[0].plan, versions[-1].plan
     return [
-        {"field": key, "before": baseline.get(key), "after": current.get(key)}
-        for key in sorted(set(baseline) | set(current))
-        if baseline.get(key) != current.get(key)
+        {**change, "before_text": _readable(change["before"]), "after_text": _readable(change["after"])}
+        for change in versions[-1].changes_from(versions[0])
     ]
+
+
+def _readable(value) -> str:
+    """A plan value as a person reads it: dates dd/mm/yyyy, money in đồng, indicators by name."""
+    if isinstance(value, list):
+        lines = [
+            f"{i.get('name')}: {i.get('baseline')} → {i.get('target')} {i.get('unit') or ''}" for i in value
+        ]
+        return "; ".join(line.strip() for line in lines)
+    if isinstance(value, int):
+        return vnd(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    if value in Pilot.Frequency.values:
+        return Pilot.Frequency(value).label
+    return "" if value is None else str(value)
+
+
+@login_required
+@require_POST
+def inspector_change(request: HttpRequest, pk: int, change: str) -> HttpResponse:
+    """The directing head assigns an inspector to this pilot alone, or removes one."""
+    pilot = get_pilot_for(request.user, pk)
+    if change not in {"add", "remove"}:
+        raise Http404
+    if not permissions.can_assign_inspectors(request.user, pilot):
+        raise PermissionDenied
+    form = PersonForm(request.POST)
+    if form.is_valid():
+        service = services.inspector_assign if change == "add" else services.inspector_remove
+        try:
+            service(actor=request.user, pilot=pilot, user=form.cleaned_data["username"])
+        except IncompleteInput as error:
+            for message in error.errors.values():
+                form.add_error("username", message)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return render(request, "pilots/detail.html", _detail_context(request, pilot), status=409)
+        else:
+            done = _("The inspector is assigned.") if change == "add" else _("The inspector is removed.")
+            messages.success(request, done)
+            return redirect(pilot)
+    return render(
+        request, "pilots/detail.html", _detail_context(request, pilot, {"inspector": form}), status=400
+    )
 
 
 @login_required
@@ -223,6 +278,7 @@ def _run(user: User, pilot: Pilot, action: str, form) -> None:
             damage_vnd=data["damage_vnd"], objective_causes=data["objective_causes"],
             subjective_causes=data["subjective_causes"], party_opinion=data["party_opinion"],
             indicator_values=form.indicator_values(),
+            **{name: data[name] for name in VOTE_FIELDS if name in data},
         )  # fmt: skip
 
 
@@ -383,7 +439,7 @@ def head_pilots_section(user: User) -> WorkSection | None:
     headed = RoleAssignment.objects.current().filter(user=user, role=RoleAssignment.Role.HEAD).values("unit")
     items = list(
         Pilot.objects.filter(
-            proposal__reviewer_unit__in=headed,
+            directing_unit__in=headed,
             status__in=[Pilot.Status.UNDER_EVALUATION, Pilot.Status.COMPLETED, Pilot.Status.TERMINATED],
         ).for_list()[:10]
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -13,13 +15,14 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.errors import DomainError, IncompleteInput, NotAllowed
-from portal.models import Unit
+from portal.models import Unit, User
 from portal.permissions import get_unit_for, roles_of, visible_units
+from portal.voting import MAX_VOTES, Ballot, describe
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "Not allowed in the current state."
+    default_detail = gettext_lazy("Not allowed in the current state.")
     default_code = "conflict"
 
 
@@ -99,3 +102,52 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_object(self):
         return get_unit_for(self.request.user, self.kwargs["code"])
+
+
+class BallotSerializer(serializers.Serializer):
+    member = serializers.CharField(max_length=150)
+    vote = serializers.ChoiceField(choices=Ballot.choices)
+
+
+class CollectiveVoteSerializer(serializers.Serializer):
+    """The leadership collective's vote: counts, or the vote of each member (`votes`), which must
+    agree with the collective's roll; the author and implementers are excluded from it."""
+
+    votes_for = serializers.IntegerField(min_value=0, max_value=MAX_VOTES, required=False)
+    votes_against = serializers.IntegerField(min_value=0, max_value=MAX_VOTES, required=False)
+    votes_abstain = serializers.IntegerField(min_value=0, max_value=MAX_VOTES, required=False)
+    head_vote = serializers.ChoiceField(choices=Ballot.choices[:2], required=False)
+    votes = BallotSerializer(many=True, required=False, max_length=100)
+
+
+class TransitionSerializerBase(serializers.ModelSerializer):
+    """A row of an object's history, exactly as CONTRACT.md gives it: from, to, who, when, and the
+    note — for a vote, its minutes (roll, exclusions, rule) in the reader's language. Each app's
+    transition serializer names its model in Meta."""
+
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    note = serializers.SerializerMethodField()
+
+    class Meta:
+        fields = ["from_status", "to_status", "actor", "at", "note"]
+
+    def get_note(self, row) -> str:
+        minutes = (row.params or {}).get("minutes")
+        if not minutes:
+            return row.note
+        return describe(minutes) if row.action == "decide" else f"{row.note} — {describe(minutes)}"
+
+
+class PersonSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+
+
+class UsernameSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+
+    def validate_username(self, username: str) -> User:
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise serializers.ValidationError(_("No active person has this username."))
+        return user

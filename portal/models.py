@@ -222,6 +222,23 @@ class RoleQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
 
+    def head_of(self, unit: Unit) -> User | None:
+        """The unit's current head, if it has one."""
+        assignment = self.current().filter(unit=unit, role="head").select_related("user").first()
+        return assignment.user if assignment else None
+
+    def first_unit_not_headed_by(self, unit: Unit, people: set[int]) -> tuple[Unit, bool]:
+        """Walk up from `unit` to the first unit whose head is none of `people` (the author, a
+        co-implementer, an implementer: nobody decides on their own work); whether it moved up.
+        At the root it stops, and the caller refuses what nobody may decide."""
+        moved = False
+        while unit.parent_id is not None:
+            head = self.head_of(unit)
+            if head is None or head.pk not in people:
+                break
+            unit, moved = unit.parent, True
+        return unit, moved
+
 
 class RoleAssignment(models.Model):
     """A role a person holds in (or over) a unit. Ended, never deleted, so history stays true."""

@@ -35,6 +35,7 @@ __all__ = [
     "revoke",
     "roles_of",
     "scope_paths",
+    "users_granted",
     "visible_q",
     "visible_units",
 ]
@@ -151,6 +152,15 @@ def grant(user_or_group, codename: str, obj: models.Model) -> None:
 
 def revoke(user_or_group, codename: str, obj: models.Model) -> None:
     remove_perm(f"{obj._meta.app_label}.{codename}", user_or_group, obj)
+
+
+def users_granted(obj: models.Model, codename: str) -> list[User]:
+    """The people holding `codename` on this one object through a direct grant, by name."""
+    from portal.models import User
+
+    user_table, _group_table = _direct_tables(type(obj))
+    granted = user_table.objects.filter(content_object=obj, permission__codename=codename)
+    return list(User.objects.filter(pk__in=granted.values("user")).order_by("full_name", "username"))
 
 
 def load_visible(user: User, queryset: models.QuerySet[M], **lookup) -> M:

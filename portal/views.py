@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import services, work
@@ -83,22 +86,53 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/unit_detail.html", context)
 
 
+def _api_error(request, status: int) -> JsonResponse | None:
+    """Under /api/ every error is JSON, in the caller's language (CONTRACT: errors)."""
+    if not request.path.startswith("/api/"):
+        return None
+    details = {
+        400: _("The request is malformed."),
+        403: _("You do not have permission to perform this action."),
+        404: _("Not found."),
+        500: _("The server could not complete the request; nothing was changed."),
+    }
+    return JsonResponse({"detail": str(details[status])}, status=status)
+
+
 def error_400(request, exception=None):
-    return render(request, "400.html", status=400)
+    return _api_error(request, 400) or render(request, "400.html", status=400)
 
 
 def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
+    return _api_error(request, 403) or render(request, "403.html", status=403)
 
 
 def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
+    return _api_error(request, 404) or render(request, "404.html", status=404)
 
 
 def error_500(request):
     # Rendered without context processors: they query the database, which may be what failed.
-    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+    return _api_error(request, 500) or HttpResponse(loader.get_template("500.html").render({}), status=500)
 
 
 def csrf_failure(request, reason=""):
+    if request.path.startswith("/api/"):
+        message = _("The CSRF check failed: send a token (Authorization: Token …) or the CSRF cookie.")
+        return JsonResponse({"detail": str(message)}, status=403)
     return render(request, "403_csrf.html", status=403)
+
+
+@csrf_exempt  # the API view it hands over to does its own CSRF check (DRF, session auth only)
+def api_fallback(request, path: str = ""):
+    """Any /api/ path no route matches: the same path with its trailing slash when that is an
+    API route (so a client that forgets the slash still reaches it, whatever the method), or a
+    JSON 404 — never the HTML page."""
+    if not request.path_info.endswith("/"):
+        try:
+            match = resolve(request.path_info + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_fallback:
+            return match.func(request, *match.args, **match.kwargs)
+    return _api_error(request, 404)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import F, Q
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -10,13 +11,18 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from portal.api import (
+    CollectiveVoteSerializer,
+    PersonSerializer,
+    TransitionSerializerBase,
+    UsernameSerializer,
+)
 from portal.errors import InvalidTransition, NotAllowed
 from portal.text import reject_control_characters
 from proposals import permissions, services
 from proposals.models import MAX_BUDGET_VND, Proposal, ProposalTransition
 from proposals.permissions import get_proposal_for
 
-MAX_VOTES = 10_000
 TEXT_LIMIT = 20_000
 
 
@@ -57,16 +63,13 @@ class ProposalSerializer(serializers.ModelSerializer):
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))
         end = attrs.get("end_date", getattr(self.instance, "end_date", None))
         if start and end and end < start:
-            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
         return attrs
 
 
-class TransitionSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
-
-    class Meta:
+class TransitionSerializer(TransitionSerializerBase):
+    class Meta(TransitionSerializerBase.Meta):
         model = ProposalTransition
-        fields = ["from_status", "to_status", "actor", "at", "note"]
 
 
 def text_field(**kwargs) -> serializers.CharField:
@@ -86,13 +89,16 @@ class PartyOpinionSerializer(serializers.Serializer):
     supports = serializers.BooleanField()
 
 
-class DecideSerializer(serializers.Serializer):
-    votes_for = serializers.IntegerField(min_value=0, max_value=MAX_VOTES)
-    votes_against = serializers.IntegerField(min_value=0, max_value=MAX_VOTES)
-    votes_abstain = serializers.IntegerField(min_value=0, max_value=MAX_VOTES, required=False, default=0)
-    head_vote = serializers.ChoiceField(choices=Proposal.Vote.choices)
+class DecideSerializer(CollectiveVoteSerializer):
     mode = serializers.ChoiceField(choices=Proposal.Mode.choices)
     support_granted = text_field(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if "votes" not in attrs:
+            missing = [name for name in ("votes_for", "votes_against", "head_vote") if name not in attrs]
+            if missing:
+                raise ValidationError({name: [_("This field is required.")] for name in missing})
+        return attrs
 
 
 class OverrideSerializer(serializers.Serializer):
@@ -213,6 +219,45 @@ class ProposalViewSet(
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._act(request, "reject", ReasonSerializer, services.proposal_reject)
+
+    def _co_implementers(self, proposal: Proposal, code=status.HTTP_200_OK) -> Response:
+        people = proposal.co_implementers.order_by("full_name", "username")
+        return Response(PersonSerializer(people, many=True).data, status=code)
+
+    def _check_co_implementers_change(self, proposal: Proposal) -> None:
+        # 403 and 409 come before any complaint about the body.
+        if not permissions.is_author(self.request.user, proposal):
+            raise NotAllowed(_("Only the author can add co-implementers."))
+        if proposal.status not in Proposal.EDITABLE_STATES:
+            raise InvalidTransition(
+                _("Co-implementers can be changed only on a draft or a returned proposal.")
+            )
+
+    @extend_schema(request=UsernameSerializer, responses={200: PersonSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"], url_path="co-implementers")
+    def co_implementers(self, request, pk=None):
+        """The co-implementers; the author adds one (`username`) while a draft or returned."""
+        proposal = self.get_object()
+        if request.method == "GET":
+            return self._co_implementers(proposal)
+        self._check_co_implementers_change(proposal)
+        body = UsernameSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.co_implementer_add(
+            actor=request.user, proposal=proposal, user=body.validated_data["username"]
+        )
+        return self._co_implementers(proposal, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=PersonSerializer(many=True))
+    @action(detail=True, methods=["post"], url_path=r"co-implementers/(?P<username>[\w.@+-]{1,150})/remove")
+    def remove_co_implementer(self, request, pk=None, username=None):
+        proposal = self.get_object()
+        self._check_co_implementers_change(proposal)
+        user = proposal.co_implementers.filter(username=username).first()
+        if user is None:
+            raise Http404
+        services.co_implementer_remove(actor=request.user, proposal=proposal, user=user)
+        return self._co_implementers(proposal)
 
     @extend_schema(responses=TransitionSerializer(many=True))
     @action(detail=True, methods=["get"])

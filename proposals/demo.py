@@ -7,6 +7,7 @@ import datetime
 
 from django.utils import timezone
 
+from portal import voting
 from portal.models import User
 from portal.workdays import add_working_days
 from proposals import services
@@ -154,9 +155,16 @@ def walk(proposal: Proposal, author: User, state: str) -> None:
         actor=head, proposal=proposal, opinion="Cấp ủy thống nhất chủ trương.", supports=True
     )
     passes = state == "approved"
+    # A vote by name, so the demo's minutes show the roll: all for; or the head abstaining and
+    # the others against (then the head may still approve under their own responsibility).
+    roll = voting.roll_for(proposal.reviewer_unit, exclusions=services.vote_exclusions(proposal))
+    votes = [
+        {"member": entry["member"], "vote": _demo_vote(entry, head, passes)}
+        for entry in roll
+        if not entry["excluded"]
+    ]
     proposal = services.proposal_decide(
-        actor=head, proposal=proposal, votes_for=4 if passes else 2, votes_against=1 if passes else 3,
-        head_vote="for" if passes or state == "approved_by_head" else "against", mode="pilot",
+        actor=head, proposal=proposal, votes=votes, mode="pilot",
         support_granted="Bố trí 2 cán bộ và kinh phí theo dự toán." if passes else "",
     )  # fmt: skip
     if state == "approved_by_head":
@@ -166,6 +174,12 @@ def walk(proposal: Proposal, author: User, state: str) -> None:
         )  # fmt: skip
     elif state == "rejected":
         services.proposal_reject(actor=head, proposal=proposal, reason="Vượt thẩm quyền của đơn vị (Điều 4).")
+
+
+def _demo_vote(entry: dict, head: User, passes: bool) -> str:
+    if passes:
+        return voting.Ballot.FOR
+    return voting.Ballot.ABSTAIN if entry["member"] == head.username else voting.Ballot.AGAINST
 
 
 def _backdate(proposal: Proposal, working_days_ago: int) -> None:

@@ -6,13 +6,14 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import User
+from portal import voting
+from portal.models import RoleAssignment, User
 from portal.text import reject_control_characters
+from portal.voting import MAX_VOTES, Ballot
 from proposals.models import MAX_BUDGET_VND, Proposal
-from proposals.services import CONTENT_FIELDS
+from proposals.services import CONTENT_FIELDS, vote_exclusions
 
 TEXT_LIMIT = 20_000
-MAX_VOTES = 10_000
 
 # The sections of the form, in the order of Decree 73 Art. 7(2).
 SECTIONS = [
@@ -39,13 +40,17 @@ class StyledMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.apply_style()
+
+    def apply_style(self) -> None:
+        """Style every field (again after fields are added); idempotent."""
         for field in self.fields.values():
             widget = field.widget
             css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
             if isinstance(widget, forms.Select):
                 css = "form-select"
             widget.attrs.setdefault("class", css)
-            if isinstance(field, forms.CharField):
+            if isinstance(field, forms.CharField) and reject_control_characters not in field.validators:
                 field.validators.append(reject_control_characters)
 
 
@@ -115,16 +120,62 @@ class PartyOpinionForm(StyledMixin, forms.Form):
     )
 
 
-class DecideForm(StyledMixin, forms.Form):
-    votes_for = forms.IntegerField(label=_("For"), min_value=0, max_value=MAX_VOTES)
-    votes_against = forms.IntegerField(label=_("Against"), min_value=0, max_value=MAX_VOTES)
-    votes_abstain = forms.IntegerField(label=_("Abstaining"), min_value=0, max_value=MAX_VOTES, initial=0)
-    head_vote = forms.ChoiceField(label=_("The head's vote"), choices=Proposal.Vote.choices)
+class CollectiveVoteFields(forms.Form):
+    """The collective's vote on a page: a choice per member who may vote, or the counts. The
+    members come from the roll (the author and implementers are left off it, excluded)."""
+
+    votes_for = forms.IntegerField(label=_("For"), min_value=0, max_value=MAX_VOTES, required=False)
+    votes_against = forms.IntegerField(label=_("Against"), min_value=0, max_value=MAX_VOTES, required=False)
+    votes_abstain = forms.IntegerField(
+        label=_("Abstaining"), min_value=0, max_value=MAX_VOTES, required=False, initial=0
+    )
+    head_vote = forms.ChoiceField(
+        label=_("The head's vote"), choices=[("", "—"), *Ballot.choices[:2]], required=False
+    )
+    counts_required = True
+
+    def add_roll(self, roll: list[dict]) -> None:
+        self.roll = roll
+        choices = [("", _("— not recorded by name —")), *Ballot.choices]
+        for entry in roll:
+            if not entry["excluded"]:
+                role = RoleAssignment.Role(entry["role"]).label
+                self.fields[f"vote__{entry['member']}"] = forms.ChoiceField(
+                    label=f"{entry['name']} ({role})", choices=choices, required=False
+                )
+        if hasattr(self, "apply_style"):
+            self.apply_style()
+
+    def clean(self):
+        data = super().clean()
+        named = {key.removeprefix("vote__"): data.pop(key) for key in list(data) if key.startswith("vote__")}
+        if any(named.values()):
+            data["votes"] = [
+                {"member": member, "vote": vote or Ballot.ABSENT} for member, vote in named.items()
+            ]
+            data["head_vote"] = data.get("head_vote") or None
+        elif self.counts_required and (
+            data.get("votes_for") is None or data.get("votes_against") is None or not data.get("head_vote")
+        ):
+            raise forms.ValidationError(_("Record each member's vote, or the counts and the head's vote."))
+        for name in ("votes_for", "votes_against", "votes_abstain", "head_vote"):
+            if data.get(name) in (None, ""):
+                data.pop(name, None)
+        return data
+
+
+class DecideForm(StyledMixin, CollectiveVoteFields):
     mode = forms.ChoiceField(label=_("Decision"), choices=Proposal.Mode.choices)
     support_granted = forms.CharField(
         label=_("support resources granted"), max_length=TEXT_LIMIT, required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
+
+    @classmethod
+    def for_proposal(cls, proposal: Proposal, data=None) -> DecideForm:
+        form = cls(data)
+        form.add_roll(voting.roll_for(proposal.reviewer_unit, exclusions=vote_exclusions(proposal)))
+        return form
 
 
 class OverrideForm(StyledMixin, forms.Form):
@@ -141,7 +192,9 @@ class AttachmentForm(StyledMixin, forms.Form):
     description = forms.CharField(label=_("description"), max_length=255, required=False)
 
 
-class CoImplementerForm(StyledMixin, forms.Form):
+class PersonForm(StyledMixin, forms.Form):
+    """One active person by username: a co-implementer, an inspector of one pilot."""
+
     username = forms.CharField(label=_("Username"), max_length=150)
 
     def clean_username(self) -> User:

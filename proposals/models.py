@@ -88,6 +88,21 @@ class Proposal(models.Model):
         FOR = "for", _("For")
         AGAINST = "against", _("Against")
 
+    class Routing(models.TextChoices):
+        """Why the parent unit reviews a proposal instead of the author's own unit."""
+
+        AUTHOR_IS_HEAD = (
+            "author_is_head",
+            _("The author heads their unit, so the head of the superior unit decides (Art. 7(4))."),
+        )
+        HEAD_IS_CO_IMPLEMENTER = (
+            "head_is_co_implementer",
+            _(
+                "The head of the author's unit is a co-implementer, so the head of the superior unit "
+                "decides: nobody decides on their own work."
+            ),
+        )
+
     # action → (states it may start from, state it leads to). A state change has one home:
     # proposals/services.py, which checks this table under a row lock.
     TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
@@ -196,6 +211,9 @@ class Proposal(models.Model):
         related_name="proposals_to_review",
         verbose_name=_("reviewing unit"),
         help_text=_("The author's unit; the parent unit when the author heads their unit (Art. 7(4))."),
+    )
+    review_routing = models.CharField(
+        _("why the superior unit reviews"), max_length=32, choices=Routing.choices, blank=True
     )
     co_implementers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -318,6 +336,7 @@ class ProposalTransition(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    params = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("proposal transition")

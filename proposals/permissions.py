@@ -29,8 +29,12 @@ def is_co_implementer(user: User, proposal: Proposal) -> bool:
 
 
 def is_reviewing_head(user: User, proposal: Proposal) -> bool:
-    """The head of the reviewing unit decides — never on their own proposal."""
-    return not is_author(user, proposal) and has_role(user, RoleAssignment.Role.HEAD, proposal.reviewer_unit)
+    """The head of the reviewing unit decides — never on a proposal they wrote or carry out."""
+    return (
+        has_role(user, RoleAssignment.Role.HEAD, proposal.reviewer_unit)
+        and not is_author(user, proposal)
+        and not is_co_implementer(user, proposal)
+    )
 
 
 def can_create(user: User) -> bool:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal import voting
 from portal.errors import DomainError, IncompleteInput, InvalidTransition, NotAllowed
 from portal.filetypes import inspect_upload
 from portal.models import RoleAssignment, Unit, User
@@ -33,22 +34,26 @@ CONTENT_FIELDS = (
 )  # fmt: skip
 
 
+def review_route(author: User, co_implementers: set[int] = frozenset()) -> tuple[Unit, str]:
+    """The unit whose head reviews: the author's own, unless its head is the author (Art. 7(4))
+    or a co-implementer — then the first superior unit whose head has no part in the proposal;
+    and the reason it moved up."""
+    unit, moved = RoleAssignment.objects.first_unit_not_headed_by(author.unit, {author.pk, *co_implementers})
+    if not moved:
+        return unit, ""
+    routing = (
+        Proposal.Routing.AUTHOR_IS_HEAD if has_role(author, RoleAssignment.Role.HEAD, author.unit) else ""
+    )
+    return unit, routing or Proposal.Routing.HEAD_IS_CO_IMPLEMENTER
+
+
 def reviewer_unit_for(author: User) -> Unit:
     """The author's unit; the parent unit when the author is its head (Art. 7(4))."""
-    unit = author.unit
-    if has_role(author, RoleAssignment.Role.HEAD, unit) and unit.parent_id:
-        return unit.parent
-    return unit
+    return review_route(author)[0]
 
 
 def current_head(unit: Unit) -> User | None:
-    assignment = (
-        RoleAssignment.objects.current()
-        .filter(unit=unit, role=RoleAssignment.Role.HEAD)
-        .select_related("user")
-        .first()
-    )
-    return assignment.user if assignment else None
+    return RoleAssignment.objects.head_of(unit)
 
 
 def _lock(proposal: Proposal) -> Proposal:
@@ -71,7 +76,15 @@ def _check_state(proposal: Proposal, action: str) -> str | None:
     return to_status
 
 
-def _log(proposal: Proposal, *, action: str, actor: User, from_status: str, note: str = "") -> None:
+def _log(
+    proposal: Proposal,
+    *,
+    action: str,
+    actor: User,
+    from_status: str,
+    note: str = "",
+    params: dict | None = None,
+) -> None:
     """A timeline row; `to_status` is the proposal's status now (equal to from_status for a
     recorded step such as the Party opinion)."""
     ProposalTransition.objects.create(
@@ -81,6 +94,7 @@ def _log(proposal: Proposal, *, action: str, actor: User, from_status: str, note
         to_status=proposal.status,
         actor=actor,
         note=note,
+        params=params or {},
     )
 
 
@@ -108,12 +122,20 @@ def proposal_check(*, actor: User, proposal: Proposal, action: str) -> str | Non
     return _check_state(proposal, action)
 
 
-def _record(proposal: Proposal, *, action: str, actor: User, to_status: str, note: str = "") -> Proposal:
+def _record(
+    proposal: Proposal,
+    *,
+    action: str,
+    actor: User,
+    to_status: str,
+    note: str = "",
+    params: dict | None = None,
+) -> Proposal:
     from_status = proposal.status
     proposal.status = to_status
     proposal._change_reason = f"{action} by {actor.username}"
     proposal.save()
-    _log(proposal, action=action, actor=actor, from_status=from_status, note=note)
+    _log(proposal, action=action, actor=actor, from_status=from_status, note=note, params=params)
     return proposal
 
 
@@ -181,18 +203,20 @@ def proposal_submit(*, actor: User, proposal: Proposal) -> Proposal:
     missing = proposal.missing_for_submission()
     if missing:
         raise IncompleteInput({"__all__": _("Still missing: %(fields)s.") % {"fields": ", ".join(missing)}})
-    reviewer = reviewer_unit_for(actor)
-    if has_role(actor, RoleAssignment.Role.HEAD, reviewer):
+    co_implementers = set(proposal.co_implementers.values_list("pk", flat=True))
+    reviewer, routing = review_route(actor, co_implementers)
+    head = current_head(reviewer)
+    if head is not None and head.pk in {actor.pk, *co_implementers}:
         raise DomainError(_("Your unit has no superior unit in the portal to decide on your own proposal."))
     resubmission = proposal.status == Proposal.Status.RETURNED
     today = timezone.localdate()
-    proposal.reviewer_unit = reviewer
+    proposal.reviewer_unit, proposal.review_routing = reviewer, routing
     proposal.received_on = today
     proposal.decision_due = add_working_days(today, DECISION_DAYS)
     # A resubmitted plan is a new version: the Party opinion is asked on what will be decided.
     proposal.party_opinion, proposal.party_supports, proposal.party_opinion_on = "", None, None
     _record(proposal, action="resubmit" if resubmission else "submit", actor=actor, to_status=to_status)
-    _tell(current_head(reviewer), "proposal_submitted", proposal, resubmission=resubmission)
+    _tell(head, "proposal_submitted", proposal, resubmission=resubmission)
     return proposal
 
 
@@ -234,25 +258,12 @@ def proposal_record_party_opinion(
     return proposal
 
 
-def vote_passes(*, votes_for: int, votes_against: int, votes_abstain: int, head_vote: str) -> bool:
-    """More than 50% of the votes cast (abstentions count as cast); exactly half goes to the
-    side the head voted for (Art. 8(1))."""
-    cast = votes_for + votes_against + votes_abstain
-    if votes_for * 2 == cast:
-        return head_vote == Proposal.Vote.FOR
-    return votes_for * 2 > cast
-
-
-def validate_vote(*, votes_for: int, votes_against: int, votes_abstain: int, head_vote: str) -> None:
-    errors: dict[str, str] = {}
-    if votes_for + votes_against + votes_abstain <= 0:
-        errors["votes_for"] = _("At least one vote must be cast.")
-    if head_vote == Proposal.Vote.FOR and votes_for < 1:
-        errors["head_vote"] = _("The head voted for, so there is at least one vote for.")
-    if head_vote == Proposal.Vote.AGAINST and votes_against < 1:
-        errors["head_vote"] = _("The head voted against, so there is at least one vote against.")
-    if errors:
-        raise IncompleteInput(errors)
+def vote_exclusions(proposal: Proposal) -> dict[int, str]:
+    """Who sits on the collective but may not vote on this proposal (Art. 8), and why."""
+    co_implementers = proposal.co_implementers.values_list("pk", flat=True)
+    excluded = dict.fromkeys(co_implementers, voting.Exclusion.CO_IMPLEMENTER)
+    excluded[proposal.author_id] = voting.Exclusion.AUTHOR
+    return excluded
 
 
 @transaction.atomic
@@ -260,42 +271,39 @@ def proposal_decide(
     *,
     actor: User,
     proposal: Proposal,
-    votes_for: int,
-    votes_against: int,
-    head_vote: str,
     mode: str,
-    votes_abstain: int = 0,
+    votes_for: int | None = None,
+    votes_against: int | None = None,
+    head_vote: str | None = None,
+    votes_abstain: int | None = None,
+    votes: list[dict[str, str]] | None = None,
     support_granted: str = "",
 ) -> Proposal:
-    """Record the collective's vote: approved, or not passed by the collective."""
+    """Record the collective's vote — as counts, or per member — checked against the roll of the
+    reviewing unit's collective: approved, or not passed by the collective."""
     proposal = _lock(proposal)
     proposal_check(actor=actor, proposal=proposal, action="decide")
     if not proposal.party_opinion:
         raise DomainError(_("Record the opinion of the Party committee at the same level before deciding."))
-    validate_vote(
-        votes_for=votes_for, votes_against=votes_against, votes_abstain=votes_abstain, head_vote=head_vote
-    )
-    passed = vote_passes(
-        votes_for=votes_for, votes_against=votes_against, votes_abstain=votes_abstain, head_vote=head_vote
-    )
-    proposal.votes_for, proposal.votes_against, proposal.votes_abstain = (
-        votes_for,
-        votes_against,
-        votes_abstain,
-    )
-    proposal.head_vote = head_vote
+    if votes is None and (votes_for is None or votes_against is None or not head_vote):
+        raise IncompleteInput({"votes_for": _("Give the counts of the vote, or the vote of each member.")})
+    minutes = voting.count_vote(
+        unit=proposal.reviewer_unit, head=actor, exclusions=vote_exclusions(proposal),
+        votes_for=votes_for, votes_against=votes_against, votes_abstain=votes_abstain,
+        head_vote=head_vote, votes=votes,
+    )  # fmt: skip
+    proposal.votes_for, proposal.votes_against = minutes["for"], minutes["against"]
+    proposal.votes_abstain = minutes["abstain"]
+    proposal.head_vote = minutes["head_vote"]
     proposal.decision_mode = mode
     proposal.support_granted = (support_granted or "").strip()
     proposal.decided_on = timezone.localdate()
     proposal.decided_by = actor
-    to_status = Proposal.Status.APPROVED if passed else Proposal.Status.COLLECTIVE_REJECTED
-    note = _("For %(for)s, against %(against)s, abstaining %(abstain)s; the head voted %(head)s.") % {
-        "for": votes_for,
-        "against": votes_against,
-        "abstain": votes_abstain,
-        "head": Proposal.Vote(head_vote).label,
-    }
-    _record(proposal, action="decide", actor=actor, to_status=to_status, note=note)
+    to_status = Proposal.Status.APPROVED if minutes["passed"] else Proposal.Status.COLLECTIVE_REJECTED
+    note = voting.describe(minutes)
+    _record(
+        proposal, action="decide", actor=actor, to_status=to_status, note=note, params={"minutes": minutes}
+    )
     _tell(proposal.author, "proposal_decided", proposal)
     return proposal
 
@@ -365,10 +373,13 @@ def co_implementer_add(*, actor: User, proposal: Proposal, user: User) -> Propos
         raise InvalidTransition(_("Co-implementers can be changed only on a draft or a returned proposal."))
     if user.pk == proposal.author_id or not user.is_active:
         raise IncompleteInput({"user": _("Choose another active person.")})
+    if proposal.co_implementers.filter(pk=user.pk).exists():
+        raise IncompleteInput({"user": _("This person is already a co-implementer.")})
     proposal.co_implementers.add(user)
     grant(user, "view_proposal", proposal)
     note = f"{user.username} ({user.full_name})"
     _log(proposal, action="co_implementer_add", actor=actor, from_status=proposal.status, note=note)
+    _tell(user, "co_implementer_changed", proposal, added=True, author=actor)
     return proposal
 
 
@@ -384,4 +395,5 @@ def co_implementer_remove(*, actor: User, proposal: Proposal, user: User) -> Pro
     revoke(user, "view_proposal", proposal)
     note = f"{user.username} ({user.full_name})"
     _log(proposal, action="co_implementer_remove", actor=actor, from_status=proposal.status, note=note)
+    _tell(user, "co_implementer_changed", proposal, added=False, author=actor)
     return proposal

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import voting
 from portal.errors import DomainError, IncompleteInput, NotAllowed
 from portal.filetypes import download
 from portal.models import User
@@ -21,12 +22,12 @@ from portal.work import WorkSection
 from proposals import permissions, services
 from proposals.forms import (
     AttachmentForm,
-    CoImplementerForm,
     DecideForm,
     FilterForm,
     OptionalReasonForm,
     OverrideForm,
     PartyOpinionForm,
+    PersonForm,
     ProposalForm,
     ReasonForm,
 )
@@ -53,6 +54,15 @@ STATE_ACTIONS = {
     Proposal.Status.SUBMITTED: ["party-opinion", "decide", "return", "withdraw"],
     Proposal.Status.COLLECTIVE_REJECTED: ["override", "reject"],
 }
+
+
+def _form_for(action: str, proposal: Proposal, data=None):
+    form_class = ACTIONS[action][0]
+    if form_class is None:
+        return None
+    if hasattr(form_class, "for_proposal"):
+        return form_class.for_proposal(proposal, data)
+    return form_class(data)
 
 
 def _apply_errors(form, error: IncompleteInput) -> None:
@@ -159,20 +169,23 @@ def _detail_context(request: HttpRequest, proposal: Proposal, bound: dict | None
     bound = bound or {}
     forms = {}
     for action in STATE_ACTIONS.get(proposal.status, []):
-        form_class, _service, allowed = ACTIONS[action]
+        allowed = ACTIONS[action][2]
         if allowed(user, proposal):
-            forms[action] = bound.get(action) or (form_class() if form_class else None)
+            forms[action] = bound.get(action) or _form_for(action, proposal)
     can_attach = permissions.can_attach(user, proposal) and proposal.status in Proposal.EDITABLE_STATES
     is_author = permissions.is_author(user, proposal)
+    timeline = list(proposal.transitions.select_related("actor"))
+    decision = next((step for step in reversed(timeline) if step.action == "decide"), None)
     return {
         "proposal": proposal,
         "action_forms": forms,
-        "timeline": proposal.transitions.select_related("actor"),
+        "timeline": timeline,
+        "minutes": voting.minutes_view(decision.params.get("minutes")) if decision else None,
         "attachments": proposal.attachments.select_related("uploaded_by"),
         "co_implementers": proposal.co_implementers.order_by("full_name"),
         "attachment_form": bound.get("attach") or (AttachmentForm() if can_attach else None),
         "co_implementer_form": bound.get("co")
-        or (CoImplementerForm() if is_author and proposal.status in Proposal.EDITABLE_STATES else None),
+        or (PersonForm() if is_author and proposal.status in Proposal.EDITABLE_STATES else None),
         "is_author": is_author,
         "pilot": getattr(proposal, "pilot", None) if proposal.status in APPROVED_STATES else None,
         "can_start_pilot": proposal.status in APPROVED_STATES and permissions.can_review(user, proposal),
@@ -189,7 +202,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _run_action(request: HttpRequest, proposal: Proposal, action: str) -> HttpResponse:
-    form_class, service, _allowed = ACTIONS[action]
+    service = ACTIONS[action][1]
     try:
         services.proposal_check(actor=request.user, proposal=proposal, action=action.replace("-", "_"))
     except NotAllowed as error:
@@ -197,7 +210,7 @@ def _run_action(request: HttpRequest, proposal: Proposal, action: str) -> HttpRe
     except DomainError as error:
         messages.error(request, error.message)
         return render(request, "proposals/detail.html", _detail_context(request, proposal), status=409)
-    form = form_class(request.POST) if form_class else None
+    form = _form_for(action, proposal, request.POST)
     if form is not None and not form.is_valid():
         context = _detail_context(request, proposal, {action: form})
         return render(request, "proposals/detail.html", context, status=400)
@@ -286,7 +299,7 @@ def co_implementer_change(request: HttpRequest, pk: int, change: str) -> HttpRes
     if proposal.status not in Proposal.EDITABLE_STATES:
         messages.error(request, _("Co-implementers can be changed only on a draft or a returned proposal."))
         return redirect(proposal)
-    form = CoImplementerForm(request.POST)
+    form = PersonForm(request.POST)
     if not form.is_valid():
         return render(
             request, "proposals/detail.html", _detail_context(request, proposal, {"co": form}), status=400

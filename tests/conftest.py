@@ -6,6 +6,7 @@ the reason, and `.ci/run` (which has all three) runs them.
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 
@@ -93,4 +94,26 @@ def api():
 def demo_full(db) -> dict[str, User]:
     """Everything `make run` shows: the organisation and the demo proposals in every state."""
     call_command("seed_demo", "--force", verbosity=0)
+    return {user.username: user for user in User.objects.select_related("unit")}
+
+
+@pytest.fixture
+def collectives(demo) -> dict[str, User]:
+    """Six more deputies in each unit that decides in the tests (UBND, SKHDT, SNV), so that a
+    collective of seven can cast the votes a test counts. The demo itself keeps one deputy
+    (deputy_a): there a roll of two bounds every vote."""
+    from portal.models import RoleAssignment, Unit
+
+    for code in ("UBND", "SKHDT", "SNV"):
+        unit = Unit.objects.get(code=code)
+        for number in range(1, 7):
+            person = User.objects.create_user(
+                username=f"pho_{code.lower()}_{number}",
+                password="x",
+                full_name=f"Phó {code} {number}",
+                unit=unit,
+            )
+            RoleAssignment.objects.create(
+                user=person, role=RoleAssignment.Role.DEPUTY, unit=unit, started_on=datetime.date(2020, 1, 1)
+            )
     return {user.username: user for user in User.objects.select_related("unit")}

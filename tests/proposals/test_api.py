@@ -109,7 +109,9 @@ def with_party_opinion(proposal: Proposal, head: User) -> Proposal:
 # --- The paths to a decision ------------------------------------------------------------------
 
 
-def test_a_cadre_submits_the_head_records_the_party_opinion_and_a_passing_vote_approves(demo, as_):
+def test_a_cadre_submits_the_head_records_the_party_opinion_and_a_passing_vote_approves(
+    collectives, demo, as_
+):
     cadre, head = as_("cadre_a"), as_("head_a")
     pk = create(cadre)
     draft = ok(cadre.get(f"{API}{pk}/"))
@@ -145,7 +147,7 @@ def test_a_cadre_submits_the_head_records_the_party_opinion_and_a_passing_vote_a
     assert notified(demo["cadre_a"], pk) == ["proposal_decided"]
 
 
-def test_a_failed_vote_then_the_heads_override_ends_approved_by_head(demo, as_):
+def test_a_failed_vote_then_the_heads_override_ends_approved_by_head(collectives, demo, as_):
     cadre, head = as_("cadre_a"), as_("head_a")
     pk = create(cadre)
     ok(act(cadre, pk, "submit"))
@@ -165,7 +167,7 @@ def test_a_failed_vote_then_the_heads_override_ends_approved_by_head(demo, as_):
     assert notified(demo["cadre_a"], pk) == ["proposal_decided", "proposal_decided"]
 
 
-def test_a_failed_vote_then_a_rejection_ends_rejected_with_the_reason_the_author_sees(demo, as_):
+def test_a_failed_vote_then_a_rejection_ends_rejected_with_the_reason_the_author_sees(collectives, demo, as_):
     cadre, head = as_("cadre_a"), as_("head_a")
     pk = create(cadre)
     ok(act(cadre, pk, "submit"))
@@ -237,7 +239,7 @@ def test_the_author_withdraws_a_draft_a_submitted_or_a_returned_proposal(demo, a
     assert notified(demo["head_a"], pk) == expected[state]
 
 
-def test_head_a_own_proposal_is_reviewed_and_decided_by_head_top(demo, as_):
+def test_head_a_own_proposal_is_reviewed_and_decided_by_head_top(collectives, demo, as_):
     author, top = as_("head_a"), as_("head_top")
     pk = create(author, title="Ủy quyền phê duyệt chủ trương đầu tư dự án nhỏ")
     submitted = ok(act(author, pk, "submit"))
@@ -320,7 +322,7 @@ def test_submitting_an_incomplete_plan_is_400_and_stays_a_draft(demo, as_):
     ],
 )
 def test_deciding_applies_more_than_half_of_votes_cast_and_the_heads_side_on_a_tie(
-    demo, as_, proposal_in, votes, expected
+    collectives, demo, as_, proposal_in, votes, expected
 ):
     proposal = with_party_opinion(proposal_in("submitted"), demo["head_a"])
     body = ok(act(as_("head_a"), proposal.pk, "decide", {**votes, "mode": "implement"}))
@@ -341,7 +343,9 @@ def test_deciding_applies_more_than_half_of_votes_cast_and_the_heads_side_on_a_t
         ({"votes_for": 3, "votes_against": 1, "head_vote": "for", "mode": "later"}, "mode"),
     ],
 )
-def test_an_impossible_vote_is_400_per_field_and_decides_nothing(demo, as_, proposal_in, votes, field):
+def test_an_impossible_vote_is_400_per_field_and_decides_nothing(
+    collectives, demo, as_, proposal_in, votes, field
+):
     proposal = with_party_opinion(proposal_in("submitted"), demo["head_a"])
     response = act(as_("head_a"), proposal.pk, "decide", {"mode": "pilot", **votes})
     assert response.status_code == 400

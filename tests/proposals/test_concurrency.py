@@ -21,7 +21,11 @@ from proposals.models import Proposal, ProposalTransition
 from tests.conftest import api_client_for
 from tests.proposals.conftest import make_proposal
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("collectives"),
+]
 
 ROUNDS = 5
 

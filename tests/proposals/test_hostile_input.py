@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 
 from portal.filetypes import sniff_bytes
 from portal.models import Notification, User
+from portal.voting import MAX_VOTES
 from proposals import services
-from proposals.api import MAX_VOTES
 from proposals.models import (
     MAX_BUDGET_VND,
     Proposal,
@@ -725,7 +725,7 @@ def assert_escaped(client: Client, url: str, *raw_texts: str) -> str:
 
 
 def test_markup_saved_through_the_api_is_shown_escaped_everywhere(
-    demo, api, private_media, django_capture_on_commit_callbacks
+    collectives, demo, api, private_media, django_capture_on_commit_callbacks
 ):
     markup = {name: f"{XSS} {name} <img src=x onerror=alert('{name}')>" for name in TEXT_FIELDS}
     response = api(demo["cadre_a"]).post("/api/v1/proposals/", plan(title=XSS, **markup), format="json")

@@ -154,7 +154,9 @@ def listed_titles(client: Client, url: str, query: dict | None = None) -> list[s
 # --- The paths to a decision ------------------------------------------------------------------
 
 
-def test_a_cadre_writes_and_submits_through_the_forms_and_the_head_approves_by_vote(client, demo):
+def test_a_cadre_writes_and_submits_through_the_forms_and_the_head_approves_by_vote(
+    collectives, client, demo
+):
     login(client, demo["cadre_a"])
     assert client.get(reverse("proposal-create")).status_code == 200
     pk = create_through_the_form(client)
@@ -206,7 +208,7 @@ def test_a_cadre_writes_and_submits_through_the_forms_and_the_head_approves_by_v
 
 
 def test_a_failed_vote_then_the_heads_override_through_the_forms_ends_approved_by_head(
-    client, demo, proposal_in
+    collectives, client, demo, proposal_in
 ):
     pk = proposal_in("submitted").pk
     login(client, demo["head_a"])
@@ -228,7 +230,9 @@ def test_a_failed_vote_then_the_heads_override_through_the_forms_ends_approved_b
     assert notified(demo["cadre_a"], pk) == ["proposal_decided", "proposal_decided"]
 
 
-def test_a_failed_vote_then_a_rejection_through_the_forms_ends_rejected(client, demo, proposal_in):
+def test_a_failed_vote_then_a_rejection_through_the_forms_ends_rejected(
+    collectives, client, demo, proposal_in
+):
     pk = proposal_in("submitted").pk
     login(client, demo["head_a"])
     post(client, pk, "party-opinion", PARTY)
@@ -284,7 +288,7 @@ def test_the_author_withdraws_through_the_form_from_draft_submitted_or_returned(
     assert ("proposal_withdrawn" in notified(demo["head_a"], pk)) is (state == "submitted")
 
 
-def test_head_a_own_proposal_is_decided_by_head_top_in_the_browser(client, demo):
+def test_head_a_own_proposal_is_decided_by_head_top_in_the_browser(collectives, client, demo):
     login(client, demo["head_a"])
     pk = create_through_the_form(client, title="Ủy quyền phê duyệt chủ trương đầu tư dự án nhỏ")
     assert done(post(client, pk, "submit"))

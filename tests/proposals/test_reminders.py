@@ -34,10 +34,11 @@ REMINDER_KINDS = ("proposal_due_soon", "proposal_overdue", "proposal_overdue_esc
 
 
 @pytest.fixture
-def org(demo) -> dict[str, User]:
+def org(collectives) -> dict[str, User]:
     """The demo organisation and people of shared/CONTRACT.md without the demo proposals, so
-    the only proposals in the database are the ones a test builds."""
-    return demo
+    the only proposals in the database are the ones a test builds; the collectives are large
+    enough for the votes counted here."""
+    return collectives
 
 
 def submitted_on(author: User, received: datetime.date) -> Proposal:

@@ -12,6 +12,7 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
+from portal import voting
 from portal.errors import DomainError, IncompleteInput, InvalidTransition, NotAllowed
 from portal.models import CalendarDay, Notification, User
 from portal.workdays import add_working_days
@@ -79,7 +80,7 @@ def test_the_vote_passes_with_more_than_half_of_the_votes_cast_or_the_heads_side
     votes_for, votes_against, votes_abstain, head_vote, passes
 ):
     assert (
-        services.vote_passes(
+        voting.vote_passes(
             votes_for=votes_for, votes_against=votes_against, votes_abstain=votes_abstain, head_vote=head_vote
         )
         is passes
@@ -100,13 +101,13 @@ def test_a_vote_with_no_votes_or_a_head_vote_the_counts_cannot_hold_is_invalid_i
     votes_for, votes_against, votes_abstain, head_vote, field
 ):
     with pytest.raises(IncompleteInput) as error:
-        services.validate_vote(
+        voting.validate_vote(
             votes_for=votes_for, votes_against=votes_against, votes_abstain=votes_abstain, head_vote=head_vote
         )
     assert field in error.value.errors
 
 
-def test_deciding_records_the_vote_and_an_invalid_vote_changes_nothing(proposal_in, demo):
+def test_deciding_records_the_vote_and_an_invalid_vote_changes_nothing(collectives, proposal_in, demo):
     proposal = proposal_in("submitted")
     head = demo["head_a"]
     services.proposal_record_party_opinion(
@@ -246,7 +247,7 @@ def test_a_cadres_proposal_is_reviewed_in_their_own_unit_and_a_heads_by_the_pare
     assert services.reviewer_unit_for(demo["head_a"]).code == "UBND"
 
 
-def test_head_a_own_proposal_is_decided_by_head_top_not_by_head_a(proposal_in, demo):
+def test_head_a_own_proposal_is_decided_by_head_top_not_by_head_a(collectives, proposal_in, demo):
     proposal = proposal_in("submitted", author="head_a")
     assert proposal.reviewer_unit.code == "UBND"
     assert not permissions.can_review(demo["head_a"], proposal)
@@ -396,7 +397,7 @@ def test_search_matches_words_with_or_without_diacritics(proposal_in):
 # --- The evidence: transition rows and notifications ------------------------------------------
 
 
-def test_every_step_writes_a_transition_row_with_its_actor_and_note(proposal_in, demo):
+def test_every_step_writes_a_transition_row_with_its_actor_and_note(collectives, proposal_in, demo):
     proposal = proposal_in("approved_by_head")
     rows = list(proposal.transitions.values_list("action", "from_status", "to_status", "actor__username"))
     assert rows == [
