@@ -220,7 +220,7 @@ class EvaluateSerializer(CollectiveVoteSerializer):
     indicator_values = IndicatorValueSerializer(many=True, required=False, max_length=200)
 
 
-class TransitionSerializer(TransitionSerializerBase):
+class PilotTransitionSerializer(TransitionSerializerBase):
     class Meta(TransitionSerializerBase.Meta):
         model = PilotTransition
 
@@ -441,13 +441,13 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         context = {"baseline": versions[0]} if versions else {}
         return Response(PlanVersionSerializer(versions, many=True, context=context).data)
 
-    @extend_schema(responses=TransitionSerializer(many=True))
+    @extend_schema(responses=PilotTransitionSerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         """State changes, oldest first (recorded steps show on the pilot page's timeline)."""
         pilot = self.get_object()
         rows = pilot.transitions.exclude(from_status=F("to_status")).select_related("actor")
-        return Response(TransitionSerializer(rows, many=True).data)
+        return Response(PilotTransitionSerializer(rows, many=True).data)
 
     @extend_schema(request=UsernameSerializer, responses={200: PersonSerializer(many=True)})
     @action(detail=True, methods=["get", "post"])

@@ -229,6 +229,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProposalStatusEnum": "proposals.models.Proposal.Status",
         "ProposalModeEnum": "proposals.models.Proposal.Mode",
+        "PilotStatusEnum": "pilots.models.Pilot.Status",
     },
 }
 

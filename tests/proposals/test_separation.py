@@ -199,10 +199,8 @@ def test_a_co_implementer_on_the_collective_is_excluded_from_the_vote(demo, as_)
     services.proposal_record_party_opinion(
         actor=demo["head_a"], proposal=proposal, opinion="Ý kiến.", supports=True
     )
-    response = act(
-        as_("head_a"), proposal.pk, "decide",
-        {"votes": [{"member": "deputy_a", "vote": "for"}, {"member": "head_a", "vote": "for"}], "mode": "pilot"},
-    )  # fmt: skip
+    votes = [{"member": "deputy_a", "vote": "for"}, {"member": "head_a", "vote": "for"}]
+    response = act(as_("head_a"), proposal.pk, "decide", {"votes": votes, "mode": "pilot"})
     assert response.status_code == 400
     assert "người cùng thực hiện" in response.json()["votes"][0]
 
