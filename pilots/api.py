@@ -236,7 +236,7 @@ class PlanVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(source="number")
     plan = serializers.JSONField()
     changes_from_baseline = serializers.SerializerMethodField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(source="reason_text")
     by = serializers.CharField(source="created_by.username")
     at = serializers.DateTimeField(source="created_at")
 

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from portal.models import Unit, path_prefix_q
-from portal.permissions import GroupObjectPermissionBase, UserObjectPermissionBase
+from portal.models import TransitionBase, Unit, path_prefix_q
 from portal.storage import private_storage
+from portal.texts import note_kind, note_text
 from proposals.models import MAX_BUDGET_VND, Proposal
 
 
@@ -164,6 +165,31 @@ class Pilot(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("pilot-detail", args=[self.pk])
+
+
+@note_kind("progress")
+def _progress_note(params: dict) -> str:
+    return _("Progress %(p)s%%") % {"p": params.get("percent")}
+
+
+@note_kind("plan_baseline")
+def _baseline_note(params: dict) -> str:
+    return _("Approved baseline")
+
+
+@note_kind("plan_resumed")
+def _resumed_note(params: dict) -> str:
+    return _("Resumed after %(days)s days: dates moved on.") % {"days": params.get("days")}
+
+
+@note_kind("outcome")
+def _outcome_note(params: dict) -> str:
+    from portal.voting import describe
+
+    outcome = params.get("outcome")
+    label = str(Pilot.Outcome(outcome).label) if outcome in Pilot.Outcome.values else ""
+    minutes = params.get("minutes")
+    return f"{label} — {describe(minutes)}" if minutes else label
 
 
 class PilotUserObjectPermission(UserObjectPermissionBase):
@@ -334,6 +360,8 @@ class PlanVersion(models.Model):
     number = models.PositiveSmallIntegerField()
     plan = models.JSONField()
     reason = models.TextField(_("reason"), blank=True)
+    reason_kind = models.CharField(_("kind of reason"), max_length=32, blank=True)
+    params = models.JSONField(_("details"), default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -343,6 +371,11 @@ class PlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pilot_id} v{self.number}"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason as its reader reads it (see portal.texts)."""
+        return note_text(self.reason_kind, self.params, self.reason)
 
     def changes_from(self, baseline: PlanVersion) -> list[dict]:
         """What this version changes against `baseline`, field by field, with the field's label."""
@@ -364,20 +397,16 @@ def plan_label(field: str) -> str:
         return field
 
 
-class PilotTransition(models.Model):
+class PilotTransition(TransitionBase):
     """A state change or recorded step (directive, report, inspection, adjustment) of a pilot."""
 
     pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="transitions")
-    action = models.CharField(_("action"), max_length=24)
     from_status = models.CharField(_("from"), max_length=24, choices=Pilot.Status.choices)
     to_status = models.CharField(_("to"), max_length=24, choices=Pilot.Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
-    params = models.JSONField(_("details"), default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionBase.Meta):
+        verbose_name = _("pilot transition")
+        verbose_name_plural = _("pilot transitions")
 
     def __str__(self) -> str:
         return f"{self.pilot_id}: {self.action}"

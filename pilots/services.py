@@ -8,7 +8,6 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,18 +22,17 @@ from pilots.models import (
     Milestone,
     Pilot,
     PilotAttachment,
-    PilotTransition,
     PlanVersion,
     ProgressReport,
 )
 from portal import voting
-from portal.errors import DomainError, IncompleteInput, InvalidTransition, NotAllowed
-from portal.filetypes import inspect_upload
+from portal.errors import DomainError, IncompleteInput, InvalidTransition
+from portal.filetypes import store_upload
 from portal.models import RoleAssignment, User
-from portal.notifications import notify
 from portal.permissions import grant, revoke, users_granted
 from portal.rules import rule
 from portal.workdays import add_working_days
+from portal.workflow import Workflow, ensure, required_text, tell
 from proposals.models import Proposal
 
 RESULTS_REPORT_WORKING_DAYS = 5  # the evaluation article: results report within 5 working days
@@ -67,57 +65,20 @@ RULES = {
 }
 
 
-# --- helpers -----------------------------------------------------------------------------------
-
-
-def _lock(pilot: Pilot) -> Pilot:
-    # Re-read under a row lock so that concurrent directives and reports see each other.
-    return (
-        Pilot.objects.select_for_update()
-        .select_related("proposal", "proposal__reviewer_unit", "unit", "directing_unit")
-        .get(pk=pilot.pk)
-    )
+FLOW = Workflow(
+    model=Pilot,
+    rules=RULES,
+    related=("proposal", "proposal__reviewer_unit", "unit", "directing_unit"),
+    refused=gettext_lazy("This action is not allowed while the pilot is “%(status)s”."),
+)
 
 
 def pilot_check(*, actor: User, pilot: Pilot, action: str) -> str | None:
     """NotAllowed (403) or InvalidTransition (409) unless `actor` may do `action` now."""
-    allowed, message = RULES[action]
-    if not allowed(actor, pilot):
-        raise NotAllowed(str(message))
-    allowed_from, to_status = Pilot.TRANSITIONS[action]
-    if pilot.status not in allowed_from:
-        raise InvalidTransition(
-            _("This action is not allowed while the pilot is “%(status)s”.")
-            % {"status": pilot.get_status_display()}
-        )
-    return to_status
+    return FLOW.check(actor=actor, obj=pilot, action=action)
 
 
-def _log(
-    pilot: Pilot, *, action: str, actor: User, from_status: str, note: str = "", params: dict | None = None
-) -> None:
-    PilotTransition.objects.create(
-        pilot=pilot, action=action, from_status=from_status, to_status=pilot.status, actor=actor, note=note,
-        params=params or {},
-    )  # fmt: skip
-
-
-def _save(
-    pilot: Pilot,
-    *,
-    action: str,
-    actor: User,
-    to_status: str | None = None,
-    note: str = "",
-    params: dict | None = None,
-) -> Pilot:
-    from_status = pilot.status
-    if to_status:
-        pilot.status = to_status
-    pilot._change_reason = f"{action} by {actor.username}"
-    pilot.save()
-    _log(pilot, action=action, actor=actor, from_status=from_status, note=note, params=params)
-    return pilot
+# --- helpers -----------------------------------------------------------------------------------
 
 
 def evaluation_exclusions(pilot: Pilot) -> dict[int, str]:
@@ -130,19 +91,11 @@ def evaluation_exclusions(pilot: Pilot) -> dict[int, str]:
 
 
 def _tell(recipients, pilot: Pilot, headline: str, detail: str = "") -> None:
-    for person in {p.pk: p for p in recipients if p is not None and p.is_active}.values():
-        notify(person, "pilot_event", pilot, {"pilot": pilot, "headline": headline, "detail": detail})
+    tell(recipients, "pilot_event", pilot, pilot=pilot, headline=headline, detail=detail)
 
 
 def _head_of(pilot: Pilot) -> User | None:
     return RoleAssignment.objects.head_of(pilot.directing_unit)
-
-
-def _required_text(value: str | None, field: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise IncompleteInput({field: _("This field is required.")})
-    return value
 
 
 def _decimal(value: Any, field: str) -> Decimal:
@@ -220,17 +173,22 @@ def _plan_snapshot(pilot: Pilot) -> dict[str, Any]:
     return plan
 
 
-def _new_version(pilot: Pilot, *, actor: User, reason: str) -> PlanVersion:
+def _new_version(
+    pilot: Pilot, *, actor: User, reason: str, reason_kind: str = "", params: dict | None = None
+) -> PlanVersion:
+    """A new version of the plan; `reason` is what the head wrote, or (with `reason_kind`) the
+    portal's words at the time, drawn anew in the reader's language."""
     number = (pilot.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     return PlanVersion.objects.create(
-        pilot=pilot, number=number, plan=_plan_snapshot(pilot), reason=reason, created_by=actor
-    )
+        pilot=pilot, number=number, plan=_plan_snapshot(pilot), reason=reason, reason_kind=reason_kind,
+        params=params or {}, created_by=actor,
+    )  # fmt: skip
 
 
 def _clean_indicators(indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
     cleaned, seen = [], set()
     for index, item in enumerate(indicators or []):
-        name = _required_text(item.get("name"), f"indicators[{index}].name")[:255]
+        name = required_text(item.get("name"), f"indicators[{index}].name")[:255]
         if name in seen:
             raise IncompleteInput({"indicators": _("Indicator names must be different.")})
         seen.add(name)
@@ -288,8 +246,10 @@ def pilot_create(
 ) -> Pilot:
     """Turn an approved proposal into its one pilot (or implementation)."""
     proposal = Proposal.objects.select_for_update().select_related("reviewer_unit").get(pk=proposal.pk)
-    if not permissions.can_create_for(actor, proposal):
-        raise NotAllowed(_("Only the head who approved the proposal can start its pilot."))
+    ensure(
+        permissions.can_create_for(actor, proposal),
+        _("Only the head who approved the proposal can start its pilot."),
+    )
     if proposal.status not in (Proposal.Status.APPROVED, Proposal.Status.APPROVED_BY_HEAD):
         raise InvalidTransition(_("Only an approved proposal can become a pilot."))
     if Pilot.objects.filter(proposal=proposal).exists():
@@ -319,11 +279,11 @@ def pilot_create(
         Indicator.objects.create(pilot=pilot, position=position, **item)
     for item in milestones or []:
         Milestone.objects.create(
-            pilot=pilot, name=_required_text(item.get("name"), "milestones")[:255], due_date=item["due_date"]
+            pilot=pilot, name=required_text(item.get("name"), "milestones")[:255], due_date=item["due_date"]
         )
     _schedule(pilot)
-    _new_version(pilot, actor=actor, reason=_("Approved baseline"))
-    _log(pilot, action="create", actor=actor, from_status=Pilot.Status.PLANNED)
+    _new_version(pilot, actor=actor, reason=_("Approved baseline"), reason_kind="plan_baseline")
+    FLOW.log(pilot, action="create", actor=actor, from_status=Pilot.Status.PLANNED)
     _tell([*people, proposal.author], pilot, gettext_lazy("A pilot has been set up for your proposal."))
     return pilot
 
@@ -343,10 +303,10 @@ def _directing_unit(proposal: Proposal, implementers: list[User]):
 @transaction.atomic
 def pilot_start(*, pilot: Pilot, actor: User, day: datetime.date | None = None) -> Pilot:
     """A planned pilot becomes active on its start date (run by the daily sweep)."""
-    pilot = _lock(pilot)
+    pilot = FLOW.lock(pilot)
     if pilot.status != Pilot.Status.PLANNED or pilot.start_date > (day or timezone.localdate()):
         return pilot
-    return _save(pilot, action="start", actor=actor, to_status=Pilot.Status.ACTIVE)
+    return FLOW.record(pilot, action="start", actor=actor, to_status=Pilot.Status.ACTIVE)
 
 
 # --- monitoring ----------------------------------------------------------------------------------
@@ -365,13 +325,12 @@ def report_submit(
     issues: str = "",
 ) -> ProgressReport:
     """An implementer's progress report for the period ending on (or including) `period_end`."""
-    pilot = _lock(pilot)
-    pilot_check(actor=actor, pilot=pilot, action="report")
+    pilot, _stays = FLOW.begin(pilot, actor=actor, action="report")
     if progress_percent is None or not 0 <= progress_percent <= 100:
         raise IncompleteInput({"progress_percent": _("Progress is a percentage from 0 to 100.")})
     if spending_vnd is not None and spending_vnd < 0:
         raise IncompleteInput({"spending_vnd": _("Spending cannot be negative.")})
-    summary = _required_text(summary, "summary")
+    summary = required_text(summary, "summary")
     if not pilot.start_date <= period_end <= pilot.end_date:
         raise IncompleteInput({"period_end": _("The period must end within the pilot's duration.")})
     open_reports = pilot.reports.select_for_update().filter(
@@ -402,7 +361,10 @@ def report_submit(
         .first()
     )
     pilot.progress_percent = latest if latest is not None else progress_percent
-    _save(pilot, action="report", actor=actor, note=_("Progress %(p)s%%") % {"p": progress_percent})
+    FLOW.record(
+        pilot, action="report", actor=actor, note=_("Progress %(p)s%%") % {"p": progress_percent},
+        note_kind="progress", params={"percent": progress_percent},
+    )  # fmt: skip
     _tell([_head_of(pilot)], pilot, gettext_lazy("A progress report has been submitted."), summary)
     return report
 
@@ -410,24 +372,23 @@ def report_submit(
 @transaction.atomic
 def report_review(*, actor: User, report: ProgressReport, accept: bool, note: str = "") -> ProgressReport:
     """The head accepts a report, or asks for a correction (with the reason)."""
-    pilot = _lock(report.pilot)
-    if not permissions.is_head(actor, pilot):
-        raise NotAllowed(_("Only the head of the approving unit reviews reports."))
+    pilot = FLOW.lock(report.pilot)
+    ensure(permissions.is_head(actor, pilot), _("Only the head of the approving unit reviews reports."))
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ProgressReport.Status.SUBMITTED:
         raise InvalidTransition(_("Only a submitted report can be reviewed."))
     if not accept:
-        note = _required_text(note, "note")
+        note = required_text(note, "note")
     report.status = ProgressReport.Status.ACCEPTED if accept else ProgressReport.Status.CORRECTION
     report.review_note, report.reviewed_by = (note or "").strip(), actor
     report._change_reason = f"{'accepted' if accept else 'correction requested'} by {actor.username}"
     report.save()
     headline = (
-        _("Your progress report was accepted.")
+        gettext_lazy("Your progress report was accepted.")
         if accept
-        else _("A correction of your progress report is requested.")
+        else gettext_lazy("A correction of your progress report is requested.")
     )
-    _log(pilot, action="review", actor=actor, from_status=pilot.status, note=report.review_note)
+    FLOW.log(pilot, action="review", actor=actor, from_status=pilot.status, note=report.review_note)
     _tell(pilot.implementers.all(), pilot, headline, report.review_note)
     return report
 
@@ -442,9 +403,8 @@ def inspection_record(
     corrective_actions: str = "",
     due_date: datetime.date | None = None,
 ) -> Inspection:
-    pilot = _lock(pilot)
-    pilot_check(actor=actor, pilot=pilot, action="inspect")
-    findings = _required_text(findings, "findings")
+    pilot, _stays = FLOW.begin(pilot, actor=actor, action="inspect")
+    findings = required_text(findings, "findings")
     if severity not in Inspection.Severity.values:
         raise IncompleteInput({"severity": _("Choose none, minor or major.")})
     corrective_actions = (corrective_actions or "").strip()
@@ -459,9 +419,12 @@ def inspection_record(
         CorrectiveAction.objects.create(
             inspection=inspection, description=corrective_actions, due_date=due_date
         )
-    _log(pilot, action="inspect", actor=actor, from_status=pilot.status, note=findings)
+    FLOW.log(pilot, action="inspect", actor=actor, from_status=pilot.status, note=findings)
     _tell(
-        [_head_of(pilot), *pilot.implementers.all()], pilot, _("An inspection has been recorded."), findings
+        [_head_of(pilot), *pilot.implementers.all()],
+        pilot,
+        gettext_lazy("An inspection has been recorded."),
+        findings,
     )
     return inspection
 
@@ -472,15 +435,17 @@ def corrective_action_close(*, actor: User, action: CorrectiveAction, note: str)
         CorrectiveAction.objects.select_for_update().select_related("inspection__pilot").get(pk=action.pk)
     )
     pilot = action.inspection.pilot
-    if not (permissions.is_inspector(actor, pilot) or permissions.is_head(actor, pilot)):
-        raise NotAllowed(_("Only an inspector of this pilot or the head closes corrective actions."))
+    ensure(
+        (permissions.is_inspector(actor, pilot) or permissions.is_head(actor, pilot)),
+        _("Only an inspector of this pilot or the head closes corrective actions."),
+    )
     if action.closed_on is not None:
         raise InvalidTransition(_("This corrective action is already closed."))
-    action.closing_note = _required_text(note, "note")
+    action.closing_note = required_text(note, "note")
     action.closed_on, action.closed_by = timezone.localdate(), actor
     action._change_reason = f"closed by {actor.username}"
     action.save()
-    _log(pilot, action="close_action", actor=actor, from_status=pilot.status, note=action.closing_note)
+    FLOW.log(pilot, action="close_action", actor=actor, from_status=pilot.status, note=action.closing_note)
     return action
 
 
@@ -490,9 +455,8 @@ def corrective_action_close(*, actor: User, action: CorrectiveAction, note: str)
 @transaction.atomic
 def pilot_adjust(*, actor: User, pilot: Pilot, reason: str, changes: dict[str, Any]) -> Pilot:
     """Change the plan with a reason; the new version is kept beside the approved baseline."""
-    pilot = _lock(pilot)
-    pilot_check(actor=actor, pilot=pilot, action="adjust")
-    reason = _required_text(reason, "reason")
+    pilot, _stays = FLOW.begin(pilot, actor=actor, action="adjust")
+    reason = required_text(reason, "reason")
     changed = [name for name in PLAN_FIELDS if name in changes and changes[name] != getattr(pilot, name)]
     for name in changed:
         setattr(pilot, name, changes[name])
@@ -506,7 +470,7 @@ def pilot_adjust(*, actor: User, pilot: Pilot, reason: str, changes: dict[str, A
         raise IncompleteInput({"__all__": _("Nothing in the plan was changed.")})
     if {"start_date", "end_date", "report_frequency"} & set(changed):
         _reschedule(pilot)
-    _save(pilot, action="adjust", actor=actor, note=reason)
+    FLOW.record(pilot, action="adjust", actor=actor, note=reason)
     _new_version(pilot, actor=actor, reason=reason)
     _tell(pilot.implementers.all(), pilot, gettext_lazy("The plan of the pilot has been adjusted."), reason)
     return pilot
@@ -538,11 +502,10 @@ def _reschedule(pilot: Pilot) -> None:
 
 @transaction.atomic
 def pilot_suspend(*, actor: User, pilot: Pilot, reason: str) -> Pilot:
-    pilot = _lock(pilot)
-    to_status = pilot_check(actor=actor, pilot=pilot, action="suspend")
-    reason = _required_text(reason, "reason")
+    pilot, to_status = FLOW.begin(pilot, actor=actor, action="suspend")
+    reason = required_text(reason, "reason")
     pilot.suspended_on = timezone.localdate()
-    _save(pilot, action="suspend", actor=actor, to_status=to_status, note=reason)
+    FLOW.record(pilot, action="suspend", actor=actor, to_status=to_status, note=reason)
     _tell(pilot.implementers.all(), pilot, gettext_lazy("The pilot is suspended."), reason)
     return pilot
 
@@ -550,9 +513,8 @@ def pilot_suspend(*, actor: User, pilot: Pilot, reason: str) -> Pilot:
 @transaction.atomic
 def pilot_resume(*, actor: User, pilot: Pilot, reason: str) -> Pilot:
     """Resume; the reporting schedule moves on by the time the pilot stood still."""
-    pilot = _lock(pilot)
-    to_status = pilot_check(actor=actor, pilot=pilot, action="resume")
-    reason = _required_text(reason, "reason")
+    pilot, to_status = FLOW.begin(pilot, actor=actor, action="resume")
+    reason = required_text(reason, "reason")
     paused = (timezone.localdate() - (pilot.suspended_on or timezone.localdate())).days
     if paused:
         shift = datetime.timedelta(days=paused)
@@ -566,11 +528,12 @@ def pilot_resume(*, actor: User, pilot: Pilot, reason: str) -> Pilot:
             report.save()
         pilot.end_date += shift
     pilot.suspended_on = None
-    _save(pilot, action="resume", actor=actor, to_status=to_status, note=reason)
+    FLOW.record(pilot, action="resume", actor=actor, to_status=to_status, note=reason)
     if paused:
         _new_version(
-            pilot, actor=actor, reason=_("Resumed after %(days)s days: dates moved on.") % {"days": paused}
-        )
+            pilot, actor=actor, reason=_("Resumed after %(days)s days: dates moved on.") % {"days": paused},
+            reason_kind="plan_resumed", params={"days": paused},
+        )  # fmt: skip
     _tell(pilot.implementers.all(), pilot, gettext_lazy("The pilot is resumed."), reason)
     return pilot
 
@@ -578,11 +541,10 @@ def pilot_resume(*, actor: User, pilot: Pilot, reason: str) -> Pilot:
 @transaction.atomic
 def pilot_terminate(*, actor: User, pilot: Pilot, reason: str) -> Pilot:
     """Stop the pilot for good; it still gets a results report and an evaluation."""
-    pilot = _lock(pilot)
-    to_status = pilot_check(actor=actor, pilot=pilot, action="terminate")
-    reason = _required_text(reason, "reason")
+    pilot, to_status = FLOW.begin(pilot, actor=actor, action="terminate")
+    reason = required_text(reason, "reason")
     pilot.results_report_due = add_working_days(timezone.localdate(), RESULTS_REPORT_WORKING_DAYS)
-    _save(pilot, action="terminate", actor=actor, to_status=to_status, note=reason)
+    FLOW.record(pilot, action="terminate", actor=actor, to_status=to_status, note=reason)
     _tell(pilot.implementers.all(), pilot, gettext_lazy("The pilot is terminated."), reason)
     return pilot
 
@@ -592,12 +554,11 @@ def pilot_terminate(*, actor: User, pilot: Pilot, reason: str) -> Pilot:
 
 @transaction.atomic
 def pilot_complete(*, actor: User, pilot: Pilot) -> Pilot:
-    pilot = _lock(pilot)
-    to_status = pilot_check(actor=actor, pilot=pilot, action="complete")
+    pilot, to_status = FLOW.begin(pilot, actor=actor, action="complete")
     today = timezone.localdate()
     pilot.completed_on = today
     pilot.results_report_due = add_working_days(today, RESULTS_REPORT_WORKING_DAYS)
-    _save(pilot, action="complete", actor=actor, to_status=to_status)
+    FLOW.record(pilot, action="complete", actor=actor, to_status=to_status)
     _tell([_head_of(pilot)], pilot, gettext_lazy("The implementers have declared the pilot completed."))
     return pilot
 
@@ -606,14 +567,15 @@ def pilot_complete(*, actor: User, pilot: Pilot) -> Pilot:
 def pilot_results_report(
     *, actor: User, pilot: Pilot, summary: str, indicator_values: list[dict[str, Any]] | None = None
 ) -> Pilot:
-    pilot = _lock(pilot)
-    to_status = pilot_check(actor=actor, pilot=pilot, action="results_report")
-    pilot.results_summary = _required_text(summary, "summary")
+    """The implementers' results report (within 5 working days); the evaluation is then due
+    within 7 working days of it."""
+    pilot, to_status = FLOW.begin(pilot, actor=actor, action="results_report")
+    pilot.results_summary = required_text(summary, "summary")
     today = timezone.localdate()
     pilot.results_reported_on = today
     pilot.evaluation_due = add_working_days(today, EVALUATION_WORKING_DAYS)
     _record_values(pilot, indicator_values or [], final=True)
-    _save(pilot, action="results_report", actor=actor, to_status=to_status, note=pilot.results_summary)
+    FLOW.record(pilot, action="results_report", actor=actor, to_status=to_status, note=pilot.results_summary)
     _tell(
         [_head_of(pilot)],
         pilot,
@@ -645,8 +607,7 @@ def pilot_evaluate(
     outcome but `completed` opens an accountability case."""
     from accountability.services import case_open_for_outcome
 
-    pilot = _lock(pilot)
-    to_status = pilot_check(actor=actor, pilot=pilot, action="evaluate")
+    pilot, to_status = FLOW.begin(pilot, actor=actor, action="evaluate")
     minutes = None
     if votes is not None or votes_for is not None or votes_against is not None:
         minutes = voting.count_vote(
@@ -664,7 +625,7 @@ def pilot_evaluate(
         raise IncompleteInput({"outcome": _("Choose completed, partially completed or not completed.")})
     if damage and (damage_vnd is None or damage_vnd < 0):
         raise IncompleteInput({"damage_vnd": _("Estimate the damage in đồng (0 or more).")})
-    pilot.evaluation_party_opinion = _required_text(party_opinion, "party_opinion")
+    pilot.evaluation_party_opinion = required_text(party_opinion, "party_opinion")
     pilot.outcome, pilot.damage = outcome, bool(damage)
     pilot.damage_vnd = damage_vnd if damage else None
     pilot.objective_causes = (objective_causes or "").strip()
@@ -675,19 +636,15 @@ def pilot_evaluate(
         )
     pilot.evaluated_on = timezone.localdate()
     _record_values(pilot, indicator_values or [], final=True)
-    params = {"minutes": minutes} if minutes else {}
-    _save(
-        pilot,
-        action="evaluate",
-        actor=actor,
-        to_status=to_status,
-        note=pilot.get_outcome_display(),
-        params=params,
-    )
+    params = {"outcome": outcome, **({"minutes": minutes} if minutes else {})}
+    FLOW.record(
+        pilot, action="evaluate", actor=actor, to_status=to_status, note=pilot.get_outcome_display(),
+        note_kind="outcome", params=params,
+    )  # fmt: skip
     if outcome != Pilot.Outcome.COMPLETED:
         case_open_for_outcome(actor=actor, pilot=pilot)
     evaluated = gettext_lazy("The pilot has been evaluated.")
-    _tell([*pilot.implementers.all(), pilot.proposal.author], pilot, evaluated, pilot.get_outcome_display())
+    _tell([*pilot.implementers.all(), pilot.proposal.author], pilot, evaluated, Pilot.Outcome(outcome).label)
     return pilot
 
 
@@ -702,26 +659,16 @@ def attachment_add(
     report: ProgressReport | None = None,
 ) -> PilotAttachment:
     """Attach a file to the pilot (or one of its reports); the type is read from the content."""
-    pilot = _lock(pilot)
-    if not permissions.can_attach(actor, pilot):
-        raise NotAllowed(_("Only the implementers, the head and the inspectors attach files to a pilot."))
+    pilot = FLOW.lock(pilot)
+    ensure(
+        permissions.can_attach(actor, pilot),
+        _("Only the implementers, the head and the inspectors attach files to a pilot."),
+    )
     if report is not None and report.pilot_id != pilot.pk:
         raise IncompleteInput({"report": _("That report belongs to another pilot.")})
-    kind, size, sha256 = inspect_upload(upload)
-    attachment = PilotAttachment(
-        pilot=pilot,
-        report=report,
-        original_name=(name or "file")[-255:],
-        kind=kind,
-        size=size,
-        sha256=sha256,
-        description=(description or "").strip()[:255],
-        uploaded_by=actor,
-    )
-    attachment.file.save(sha256, File(upload), save=False)
-    attachment._change_reason = f"attached by {actor.username}"
-    attachment.save()
-    _log(pilot, action="attach", actor=actor, from_status=pilot.status, note=attachment.original_name)
+    attachment = PilotAttachment(pilot=pilot, report=report)
+    store_upload(attachment, upload, name=name, description=description, actor=actor)
+    FLOW.log(pilot, action="attach", actor=actor, from_status=pilot.status, note=attachment.original_name)
     return attachment
 
 
@@ -737,9 +684,11 @@ def pilot_inspectors(pilot: Pilot) -> list[User]:
 def inspector_assign(*, actor: User, pilot: Pilot, user: User) -> Pilot:
     """Give one person the inspection of this pilot: they see it and inspect it, nothing else.
     Never someone with a part in it (author, co-implementer, implementer)."""
-    pilot = _lock(pilot)
-    if not permissions.can_assign_inspectors(actor, pilot):
-        raise NotAllowed(_("Only the head of the approving unit assigns inspectors to a pilot."))
+    pilot = FLOW.lock(pilot)
+    ensure(
+        permissions.can_assign_inspectors(actor, pilot),
+        _("Only the head of the approving unit assigns inspectors to a pilot."),
+    )
     check_inspection_open(pilot)
     if not user.is_active:
         raise IncompleteInput({"username": _("Choose an active person.")})
@@ -752,7 +701,7 @@ def inspector_assign(*, actor: User, pilot: Pilot, user: User) -> Pilot:
     grant(user, "inspect_pilot", pilot)
     grant(user, "view_pilot", pilot)
     grant(user, "view_proposal", pilot.proposal)
-    _log(pilot, action="inspector_add", actor=actor, from_status=pilot.status, note=user.full_name,
+    FLOW.log(pilot, action="inspector_add", actor=actor, from_status=pilot.status, note=user.full_name,
          params={"username": user.username})  # fmt: skip
     _tell([user], pilot, gettext_lazy("You are assigned to inspect this pilot."))
     return pilot
@@ -760,16 +709,18 @@ def inspector_assign(*, actor: User, pilot: Pilot, user: User) -> Pilot:
 
 @transaction.atomic
 def inspector_remove(*, actor: User, pilot: Pilot, user: User) -> Pilot:
-    pilot = _lock(pilot)
-    if not permissions.can_assign_inspectors(actor, pilot):
-        raise NotAllowed(_("Only the head of the approving unit assigns inspectors to a pilot."))
+    pilot = FLOW.lock(pilot)
+    ensure(
+        permissions.can_assign_inspectors(actor, pilot),
+        _("Only the head of the approving unit assigns inspectors to a pilot."),
+    )
     if not any(person.pk == user.pk for person in pilot_inspectors(pilot)):
         raise IncompleteInput({"username": _("This person does not inspect the pilot.")})
     revoke(user, "inspect_pilot", pilot)
     revoke(user, "view_pilot", pilot)
     if not pilot.proposal.co_implementers.filter(pk=user.pk).exists():
         revoke(user, "view_proposal", pilot.proposal)
-    _log(pilot, action="inspector_remove", actor=actor, from_status=pilot.status, note=user.full_name,
+    FLOW.log(pilot, action="inspector_remove", actor=actor, from_status=pilot.status, note=user.full_name,
          params={"username": user.username})  # fmt: skip
     _tell([user], pilot, gettext_lazy("You no longer inspect this pilot."))
     return pilot

@@ -17,7 +17,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from portal.errors import DomainError, IncompleteInput, NotAllowed
 from portal.models import Unit, User
 from portal.permissions import get_unit_for, roles_of, visible_units
-from portal.voting import MAX_VOTES, Ballot, describe
+from portal.voting import MAX_VOTES, Ballot
 
 
 class Conflict(exceptions.APIException):
@@ -132,10 +132,7 @@ class TransitionSerializerBase(serializers.ModelSerializer):
         fields = ["from_status", "to_status", "actor", "at", "note"]
 
     def get_note(self, row) -> str:
-        minutes = (row.params or {}).get("minutes")
-        if not minutes:
-            return row.note
-        return describe(minutes) if row.action == "decide" else f"{row.note} — {describe(minutes)}"
+        return row.text
 
 
 class PersonSerializer(serializers.Serializer):

@@ -74,6 +74,20 @@ def inspect_upload(upload: IO[bytes]) -> tuple[str, int, str]:
     return kind, size, digest.hexdigest()
 
 
+def store_upload(attachment, upload: IO[bytes], *, name: str, description: str, actor) -> None:
+    """Fill and save an attachment row (of any app) from an upload: the type read from the
+    content, the size and SHA-256, the file kept under its digest, a history reason."""
+    from django.core.files.base import File
+
+    attachment.kind, attachment.size, attachment.sha256 = inspect_upload(upload)
+    attachment.original_name = (name or "file")[-255:]
+    attachment.description = (description or "").strip()[:255]
+    attachment.uploaded_by = actor
+    attachment.file.save(attachment.sha256, File(upload), save=False)
+    attachment._change_reason = f"attached by {actor.username}"
+    attachment.save()
+
+
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -13,10 +13,12 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from portal.permissions import GroupObjectPermissionBase, UserObjectPermissionBase
+from portal.texts import note_text
 
 PATH_STEP = 7  # digits per level of Unit.path: "0000001/0000005/"
 
@@ -343,8 +345,9 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
     )
     kind = models.CharField(_("kind"), max_length=64)
-    subject = models.CharField(_("subject"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)  # in the portal's default language
     body = models.TextField(_("message"))
+    texts = models.JSONField(_("texts by language"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -360,7 +363,19 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
 
     def __str__(self) -> str:
-        return self.subject
+        return self.subject_text
+
+    def _text(self, part: str) -> str:
+        return (self.texts or {}).get(get_language() or "", {}).get(part) or getattr(self, part)
+
+    @property
+    def subject_text(self) -> str:
+        """The subject in the reader's language (as written when it was sent)."""
+        return self._text("subject")
+
+    @property
+    def body_text(self) -> str:
+        return self._text("body")
 
 
 class ReminderLog(models.Model):
@@ -404,3 +419,31 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y}: {self.reminders_sent}"
+
+
+class TransitionBase(models.Model):
+    """One row per state change or recorded step: from, to, who, when, why. The evidence behind
+    a cadre's protection, so it is only ever added to."""
+
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from"), max_length=24)  # subclasses add the choices
+    to_status = models.CharField(_("to"), max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    note_kind = models.CharField(_("kind of note"), max_length=32, blank=True)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status} ({self.action})"
+
+    @property
+    def text(self) -> str:
+        """The note as the reader reads it (see portal.texts)."""
+        return note_text(self.note_kind, self.params, self.note)

@@ -2,15 +2,15 @@
 
 Visibility is by unit subtree first (a person's own unit; the subtrees below the units where
 they are head, deputy, inspector or Organisation Committee staff), plus guardian's per-object
-grants for single exceptions. This is the only module that calls guardian; models import the
-base classes for their direct foreign-key permission tables from here.
+grants for single exceptions. This is the only module that calls guardian (models declare their
+direct foreign-key permission tables on guardian's base classes, and never grant or read them).
 
 Loaders 404 what a user may not see (no existence leak) and 403 what they may see but not do.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -19,12 +19,9 @@ from django.http import Http404
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from guardian.shortcuts import assign_perm, remove_perm
 
-if TYPE_CHECKING:
-    from portal.models import Unit, User
+from portal.models import RoleAssignment, Unit, User, path_prefix_q
 
 __all__ = [
-    "GroupObjectPermissionBase",
-    "UserObjectPermissionBase",
     "can_manage_unit",
     "covers",
     "get_unit_for",
@@ -47,8 +44,6 @@ def _roles(user: User) -> list[tuple[str, str | None]]:
     """(role, unit path) for each current role; cached on the user object for the request."""
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
-        from portal.models import RoleAssignment
-
         cached = list(RoleAssignment.objects.current().filter(user=user).values_list("role", "unit__path"))
         user._portal_roles = cached
     return cached
@@ -65,8 +60,6 @@ def roles_of(user: User) -> list[str]:
     """The role codes a person holds now, in a stable order (see RoleAssignment.Role)."""
     if not user.is_authenticated:
         return []
-    from portal.models import RoleAssignment
-
     held = {role for role, _path in _roles(user)}
     if user.is_superuser:
         held.add(RoleAssignment.Role.ADMIN)
@@ -84,15 +77,11 @@ def scope_paths(user: User) -> list[str]:
     """Unit paths whose whole subtree the user sees."""
     if not user.is_authenticated:
         return []
-    from portal.models import RoleAssignment
-
     return sorted({path for role, path in _roles(user) if role in RoleAssignment.SUBTREE_ROLES and path})
 
 
 def visible_units(user: User):
     """Units the user may see: own unit, the subtrees they cover, and single grants."""
-    from portal.models import Unit
-
     if not user.is_authenticated:
         return Unit.objects.none()
     if user.is_superuser:
@@ -107,8 +96,6 @@ def visible_q(user: User, *, unit_field: str, model: type[models.Model], owner_f
     `owner_field` names a user foreign key whose owner always sees the row. Per-object grants
     of `view_<model>` are added through the model's direct foreign-key permission table.
     """
-    from portal.models import path_prefix_q
-
     prefix = f"{unit_field}__" if unit_field else ""
     query = path_prefix_q(f"{prefix}path", scope_paths(user))
     if owner_field:
@@ -156,8 +143,6 @@ def revoke(user_or_group, codename: str, obj: models.Model) -> None:
 
 def users_granted(obj: models.Model, codename: str) -> list[User]:
     """The people holding `codename` on this one object through a direct grant, by name."""
-    from portal.models import User
-
     user_table, _group_table = _direct_tables(type(obj))
     granted = user_table.objects.filter(content_object=obj, permission__codename=codename)
     return list(User.objects.filter(pk__in=granted.values("user")).order_by("full_name", "username"))

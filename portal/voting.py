@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.errors import IncompleteInput
 from portal.models import RoleAssignment, Unit, User
+from portal.texts import note_kind
 
 MAX_VOTES = 10_000  # a bound for input fields; the roll bounds a real vote far below it
 
@@ -204,6 +205,11 @@ def vote_passes(*, votes_for: int, votes_against: int, votes_abstain: int, head_
         votes_for=votes_for, votes_against=votes_against, votes_abstain=votes_abstain, head_vote=head_vote
     )
     return rule == Rule.MAJORITY or (rule == Rule.TIE_HEAD and head_vote == Ballot.FOR)
+
+
+@note_kind("vote")
+def _vote_note(params: dict[str, Any]) -> str:
+    return describe(params.get("minutes") or {})
 
 
 def describe(minutes: dict[str, Any]) -> str:

@@ -11,10 +11,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from portal.models import Unit, path_prefix_q
-from portal.permissions import GroupObjectPermissionBase, UserObjectPermissionBase
+from portal.models import TransitionBase, Unit, path_prefix_q
 from portal.storage import private_storage
 from portal.text import fold
 
@@ -114,6 +114,8 @@ class Proposal(models.Model):
         "override": (("collective_rejected",), "approved_by_head"),
         "reject": (("collective_rejected",), "rejected"),
     }
+    # where an action whose table entry says None may lead, when the service decides (the vote)
+    BRANCHES: dict[str, tuple[str, ...]] = {"decide": ("approved", "collective_rejected")}
     EDITABLE_STATES = ("draft", "returned")
     DECIDED_STATES = ("approved", "approved_by_head", "rejected")
 
@@ -324,24 +326,16 @@ class ProposalGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Proposal, on_delete=models.CASCADE)
 
 
-class ProposalTransition(models.Model):
+class ProposalTransition(TransitionBase):
     """One row per state change (or recorded step): the evidence behind a cadre's protection."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="transitions")
-    action = models.CharField(_("action"), max_length=24)
     from_status = models.CharField(_("from"), max_length=24, choices=Proposal.Status.choices)
     to_status = models.CharField(_("to"), max_length=24, choices=Proposal.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
-    params = models.JSONField(_("details"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(TransitionBase.Meta):
         verbose_name = _("proposal transition")
         verbose_name_plural = _("proposal transitions")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.from_status} → {self.to_status}"

@@ -9,21 +9,20 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal import voting
-from portal.errors import DomainError, IncompleteInput, InvalidTransition, NotAllowed
-from portal.filetypes import inspect_upload
+from portal.errors import DomainError, IncompleteInput, InvalidTransition
+from portal.filetypes import store_upload
 from portal.models import RoleAssignment, Unit, User
-from portal.notifications import notify
 from portal.permissions import grant, has_role, revoke
 from portal.workdays import add_working_days
+from portal.workflow import Workflow, ensure, required_text, tell
 from proposals import permissions
-from proposals.models import Proposal, ProposalAttachment, ProposalTransition
+from proposals.models import Proposal, ProposalAttachment
 
 DECISION_DAYS = 7  # Art. 8(1): decide within 7 working days of receipt
 
@@ -56,48 +55,6 @@ def current_head(unit: Unit) -> User | None:
     return RoleAssignment.objects.head_of(unit)
 
 
-def _lock(proposal: Proposal) -> Proposal:
-    # Re-read under a row lock: whoever comes second sees the first one's result.
-    return Proposal.objects.select_for_update().select_related("unit", "reviewer_unit").get(pk=proposal.pk)
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise NotAllowed(message)
-
-
-def _check_state(proposal: Proposal, action: str) -> str | None:
-    allowed_from, to_status = Proposal.TRANSITIONS[action]
-    if proposal.status not in allowed_from:
-        raise InvalidTransition(
-            _("This action is not allowed while the proposal is “%(status)s”.")
-            % {"status": proposal.get_status_display()}
-        )
-    return to_status
-
-
-def _log(
-    proposal: Proposal,
-    *,
-    action: str,
-    actor: User,
-    from_status: str,
-    note: str = "",
-    params: dict | None = None,
-) -> None:
-    """A timeline row; `to_status` is the proposal's status now (equal to from_status for a
-    recorded step such as the Party opinion)."""
-    ProposalTransition.objects.create(
-        proposal=proposal,
-        action=action,
-        from_status=from_status,
-        to_status=proposal.status,
-        actor=actor,
-        note=note,
-        params=params or {},
-    )
-
-
 # action → who may do it, and what a person who may not is told
 RULES = {
     "submit": (permissions.is_author, gettext_lazy("Only the author can submit the proposal.")),
@@ -113,42 +70,17 @@ RULES = {
 }
 
 
+FLOW = Workflow(
+    model=Proposal,
+    rules=RULES,
+    related=("unit", "reviewer_unit"),
+    refused=gettext_lazy("This action is not allowed while the proposal is “%(status)s”."),
+)
+
+
 def proposal_check(*, actor: User, proposal: Proposal, action: str) -> str | None:
-    """Raise NotAllowed (403) or InvalidTransition (409) unless `actor` may do `action` now; the
-    status it leads to. Views and the API ask before reading the request body; every service
-    asks again under the row lock."""
-    allowed, message = RULES[action]
-    _require(allowed(actor, proposal), str(message))
-    return _check_state(proposal, action)
-
-
-def _record(
-    proposal: Proposal,
-    *,
-    action: str,
-    actor: User,
-    to_status: str,
-    note: str = "",
-    params: dict | None = None,
-) -> Proposal:
-    from_status = proposal.status
-    proposal.status = to_status
-    proposal._change_reason = f"{action} by {actor.username}"
-    proposal.save()
-    _log(proposal, action=action, actor=actor, from_status=from_status, note=note, params=params)
-    return proposal
-
-
-def _tell(recipient: User | None, kind: str, proposal: Proposal, **context: Any) -> None:
-    if recipient is not None and recipient.is_active:
-        notify(recipient, kind, proposal, {"proposal": proposal, **context})
-
-
-def _required_text(value: str, field: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise IncompleteInput({field: _("This field is required.")})
-    return value
+    """403, then 409, unless `actor` may do `action` now; the status it leads to."""
+    return FLOW.check(actor=actor, obj=proposal, action=action)
 
 
 # --- Drafting ---------------------------------------------------------------------------------
@@ -157,28 +89,19 @@ def _required_text(value: str, field: str) -> str:
 @transaction.atomic
 def proposal_create(*, author: User, data: dict[str, Any]) -> Proposal:
     """A new draft in the author's unit."""
-    _require(permissions.can_create(author), _("You need an open unit to write a proposal."))
+    ensure(permissions.can_create(author), _("You need an open unit to write a proposal."))
     proposal = Proposal(author=author, unit=author.unit, reviewer_unit=reviewer_unit_for(author))
     for field in CONTENT_FIELDS:
         if field in data:
             setattr(proposal, field, data[field])
-    proposal._change_reason = f"created by {author.username}"
-    proposal.save()
-    ProposalTransition.objects.create(
-        proposal=proposal,
-        action="create",
-        from_status=Proposal.Status.DRAFT,
-        to_status=Proposal.Status.DRAFT,
-        actor=author,
-    )
-    return proposal
+    return FLOW.record(proposal, action="create", actor=author)
 
 
 @transaction.atomic
 def proposal_update(*, actor: User, proposal: Proposal, data: dict[str, Any]) -> Proposal:
     """The author edits the content while it is a draft or returned for completion."""
-    proposal = _lock(proposal)
-    _require(permissions.can_edit(actor, proposal), _("Only the author can edit the proposal."))
+    proposal = FLOW.lock(proposal)
+    ensure(permissions.can_edit(actor, proposal), _("Only the author can edit the proposal."))
     if proposal.status not in Proposal.EDITABLE_STATES:
         raise InvalidTransition(
             _("A proposal can be edited only as a draft or when returned for completion.")
@@ -198,8 +121,7 @@ def proposal_update(*, actor: User, proposal: Proposal, data: dict[str, Any]) ->
 @transaction.atomic
 def proposal_submit(*, actor: User, proposal: Proposal) -> Proposal:
     """Send the plan to the reviewing head; the 7-working-day clock starts (again) today."""
-    proposal = _lock(proposal)
-    to_status = proposal_check(actor=actor, proposal=proposal, action="submit")
+    proposal, to_status = FLOW.begin(proposal, actor=actor, action="submit")
     missing = proposal.missing_for_submission()
     if missing:
         raise IncompleteInput({"__all__": _("Still missing: %(fields)s.") % {"fields": ", ".join(missing)}})
@@ -215,30 +137,28 @@ def proposal_submit(*, actor: User, proposal: Proposal) -> Proposal:
     proposal.decision_due = add_working_days(today, DECISION_DAYS)
     # A resubmitted plan is a new version: the Party opinion is asked on what will be decided.
     proposal.party_opinion, proposal.party_supports, proposal.party_opinion_on = "", None, None
-    _record(proposal, action="resubmit" if resubmission else "submit", actor=actor, to_status=to_status)
-    _tell(head, "proposal_submitted", proposal, resubmission=resubmission)
+    FLOW.record(proposal, action="resubmit" if resubmission else "submit", actor=actor, to_status=to_status)
+    tell([head], "proposal_submitted", proposal, proposal=proposal, resubmission=resubmission)
     return proposal
 
 
 @transaction.atomic
 def proposal_withdraw(*, actor: User, proposal: Proposal, reason: str = "") -> Proposal:
-    proposal = _lock(proposal)
-    to_status = proposal_check(actor=actor, proposal=proposal, action="withdraw")
+    proposal, to_status = FLOW.begin(proposal, actor=actor, action="withdraw")
     was_submitted = proposal.status == Proposal.Status.SUBMITTED
-    _record(proposal, action="withdraw", actor=actor, to_status=to_status, note=(reason or "").strip())
+    FLOW.record(proposal, action="withdraw", actor=actor, to_status=to_status, note=(reason or "").strip())
     if was_submitted:
-        _tell(current_head(proposal.reviewer_unit), "proposal_withdrawn", proposal)
+        tell([current_head(proposal.reviewer_unit)], "proposal_withdrawn", proposal, proposal=proposal)
     return proposal
 
 
 @transaction.atomic
 def proposal_return(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
     """Send the plan back for completion, with the reason the author sees."""
-    proposal = _lock(proposal)
-    to_status = proposal_check(actor=actor, proposal=proposal, action="return")
-    reason = _required_text(reason, "reason")
-    _record(proposal, action="return", actor=actor, to_status=to_status, note=reason)
-    _tell(proposal.author, "proposal_returned", proposal, reason=reason)
+    proposal, to_status = FLOW.begin(proposal, actor=actor, action="return")
+    reason = required_text(reason, "reason")
+    FLOW.record(proposal, action="return", actor=actor, to_status=to_status, note=reason)
+    tell([proposal.author], "proposal_returned", proposal, proposal=proposal, reason=reason)
     return proposal
 
 
@@ -247,12 +167,11 @@ def proposal_record_party_opinion(
     *, actor: User, proposal: Proposal, opinion: str, supports: bool
 ) -> Proposal:
     """Record the opinion of the Party committee at the same level (required before deciding)."""
-    proposal = _lock(proposal)
-    proposal_check(actor=actor, proposal=proposal, action="party_opinion")
-    proposal.party_opinion = _required_text(opinion, "opinion")
+    proposal, _stays = FLOW.begin(proposal, actor=actor, action="party_opinion")
+    proposal.party_opinion = required_text(opinion, "opinion")
     proposal.party_supports = bool(supports)
     proposal.party_opinion_on = timezone.localdate()
-    _record(
+    FLOW.record(
         proposal, action="party_opinion", actor=actor, to_status=proposal.status, note=proposal.party_opinion
     )
     return proposal
@@ -281,8 +200,7 @@ def proposal_decide(
 ) -> Proposal:
     """Record the collective's vote — as counts, or per member — checked against the roll of the
     reviewing unit's collective: approved, or not passed by the collective."""
-    proposal = _lock(proposal)
-    proposal_check(actor=actor, proposal=proposal, action="decide")
+    proposal, _stays = FLOW.begin(proposal, actor=actor, action="decide")
     if not proposal.party_opinion:
         raise DomainError(_("Record the opinion of the Party committee at the same level before deciding."))
     if votes is None and (votes_for is None or votes_against is None or not head_vote):
@@ -301,37 +219,36 @@ def proposal_decide(
     proposal.decided_by = actor
     to_status = Proposal.Status.APPROVED if minutes["passed"] else Proposal.Status.COLLECTIVE_REJECTED
     note = voting.describe(minutes)
-    _record(
-        proposal, action="decide", actor=actor, to_status=to_status, note=note, params={"minutes": minutes}
-    )
-    _tell(proposal.author, "proposal_decided", proposal)
+    FLOW.record(
+        proposal, action="decide", actor=actor, to_status=to_status,
+        note=note, note_kind="vote", params={"minutes": minutes},
+    )  # fmt: skip
+    tell([proposal.author], "proposal_decided", proposal, proposal=proposal)
     return proposal
 
 
 @transaction.atomic
 def proposal_override(*, actor: User, proposal: Proposal, responsibility_statement: str) -> Proposal:
     """After a failed vote the head approves anyway, taking personal responsibility in writing."""
-    proposal = _lock(proposal)
-    to_status = proposal_check(actor=actor, proposal=proposal, action="override")
-    proposal.responsibility_statement = _required_text(responsibility_statement, "responsibility_statement")
+    proposal, to_status = FLOW.begin(proposal, actor=actor, action="override")
+    proposal.responsibility_statement = required_text(responsibility_statement, "responsibility_statement")
     proposal.decided_on = timezone.localdate()
     proposal.decided_by = actor
-    _record(
+    FLOW.record(
         proposal, action="override", actor=actor, to_status=to_status, note=proposal.responsibility_statement
     )
-    _tell(proposal.author, "proposal_decided", proposal)
+    tell([proposal.author], "proposal_decided", proposal, proposal=proposal)
     return proposal
 
 
 @transaction.atomic
 def proposal_reject(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
-    proposal = _lock(proposal)
-    to_status = proposal_check(actor=actor, proposal=proposal, action="reject")
-    reason = _required_text(reason, "reason")
+    proposal, to_status = FLOW.begin(proposal, actor=actor, action="reject")
+    reason = required_text(reason, "reason")
     proposal.decided_on = timezone.localdate()
     proposal.decided_by = actor
-    _record(proposal, action="reject", actor=actor, to_status=to_status, note=reason)
-    _tell(proposal.author, "proposal_decided", proposal, reason=reason)
+    FLOW.record(proposal, action="reject", actor=actor, to_status=to_status, note=reason)
+    tell([proposal.author], "proposal_decided", proposal, proposal=proposal, reason=reason)
     return proposal
 
 
@@ -343,32 +260,21 @@ def attachment_add(
     *, actor: User, proposal: Proposal, upload: IO[bytes], name: str, description: str = ""
 ) -> ProposalAttachment:
     """Attach a file; its type is read from the content, never from the name."""
-    proposal = _lock(proposal)
-    _require(
+    proposal = FLOW.lock(proposal)
+    ensure(
         permissions.can_attach(actor, proposal), _("Only the author and co-implementers can attach files.")
     )
     if proposal.status not in Proposal.EDITABLE_STATES:
         raise InvalidTransition(_("Files can be attached only to a draft or a returned proposal."))
-    kind, size, sha256 = inspect_upload(upload)
-    attachment = ProposalAttachment(
-        proposal=proposal,
-        original_name=(name or "file")[-255:],
-        kind=kind,
-        size=size,
-        sha256=sha256,
-        description=(description or "").strip()[:255],
-        uploaded_by=actor,
-    )
-    attachment.file.save(attachment.sha256, File(upload), save=False)
-    attachment._change_reason = f"attached by {actor.username}"
-    attachment.save()
+    attachment = ProposalAttachment(proposal=proposal)
+    store_upload(attachment, upload, name=name, description=description, actor=actor)
     return attachment
 
 
 @transaction.atomic
 def co_implementer_add(*, actor: User, proposal: Proposal, user: User) -> Proposal:
-    proposal = _lock(proposal)
-    _require(permissions.is_author(actor, proposal), _("Only the author can add co-implementers."))
+    proposal = FLOW.lock(proposal)
+    ensure(permissions.is_author(actor, proposal), _("Only the author can add co-implementers."))
     if proposal.status not in Proposal.EDITABLE_STATES:
         raise InvalidTransition(_("Co-implementers can be changed only on a draft or a returned proposal."))
     if user.pk == proposal.author_id or not user.is_active:
@@ -378,15 +284,15 @@ def co_implementer_add(*, actor: User, proposal: Proposal, user: User) -> Propos
     proposal.co_implementers.add(user)
     grant(user, "view_proposal", proposal)
     note = f"{user.username} ({user.full_name})"
-    _log(proposal, action="co_implementer_add", actor=actor, from_status=proposal.status, note=note)
-    _tell(user, "co_implementer_changed", proposal, added=True, author=actor)
+    FLOW.log(proposal, action="co_implementer_add", actor=actor, from_status=proposal.status, note=note)
+    tell([user], "co_implementer_changed", proposal, proposal=proposal, added=True, author=actor)
     return proposal
 
 
 @transaction.atomic
 def co_implementer_remove(*, actor: User, proposal: Proposal, user: User) -> Proposal:
-    proposal = _lock(proposal)
-    _require(permissions.is_author(actor, proposal), _("Only the author can remove co-implementers."))
+    proposal = FLOW.lock(proposal)
+    ensure(permissions.is_author(actor, proposal), _("Only the author can remove co-implementers."))
     if proposal.status not in Proposal.EDITABLE_STATES:
         raise InvalidTransition(_("Co-implementers can be changed only on a draft or a returned proposal."))
     if not proposal.co_implementers.filter(pk=user.pk).exists():
@@ -394,6 +300,6 @@ def co_implementer_remove(*, actor: User, proposal: Proposal, user: User) -> Pro
     proposal.co_implementers.remove(user)
     revoke(user, "view_proposal", proposal)
     note = f"{user.username} ({user.full_name})"
-    _log(proposal, action="co_implementer_remove", actor=actor, from_status=proposal.status, note=note)
-    _tell(user, "co_implementer_changed", proposal, added=False, author=actor)
+    FLOW.log(proposal, action="co_implementer_remove", actor=actor, from_status=proposal.status, note=note)
+    tell([user], "co_implementer_changed", proposal, proposal=proposal, added=False, author=actor)
     return proposal
