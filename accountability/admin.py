@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from accountability.models import Case
+from accountability.models import Case, CaseExplanation, CaseReview, CaseTransition
 from proposals.admin import ReadOnlyAdmin
 
 
@@ -10,3 +10,18 @@ from proposals.admin import ReadOnlyAdmin
 class CaseAdmin(ReadOnlyAdmin):
     list_display = ["id", "kind", "status", "subject", "proposal", "pilot", "opened_at"]
     list_filter = ["kind", "status"]
+
+
+@admin.register(CaseReview)
+class CaseReviewAdmin(ReadOnlyAdmin):
+    list_display = ["id", "case", "inspector", "recommendation", "at"]
+
+
+@admin.register(CaseExplanation)
+class CaseExplanationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "case", "author", "at"]
+
+
+@admin.register(CaseTransition)
+class CaseTransitionAdmin(ReadOnlyAdmin):
+    list_display = ["id", "case", "action", "from_status", "to_status", "actor", "at"]

@@ -1,5 +1,6 @@
-"""Accountability cases (Art. 11). Minimal for now: a case opened for an evaluation that is not
-`completed`; the determination, relief and referral steps come with the accountability issue."""
+"""Accountability cases (Decree 73 Art. 6, 11; KL 2.4): the outcome case a failed evaluation
+opens, and the confidential channel for abuse and obstruction; reviews by inspectors and the
+subject's written explanations, every step on the record."""
 
 from __future__ import annotations
 
@@ -11,20 +12,33 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from portal.models import Unit, path_prefix_q
+from portal.models import RoleAssignment, TransitionBase, Unit, path_prefix_q
 
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> CaseQuerySet:
-        """The subject sees the case about them; heads, inspectors and the Organisation
-        Committee see the cases in the subtrees they cover."""
-        from portal.permissions import scope_paths
+        """CONTRACT, who sees a case: its subject; an outcome case, whoever sees its pilot; an
+        abuse or obstruction case (a confidential channel), whoever opened it, the heads of the
+        units above the subject's unit and the inspectors and Organisation Committee staff
+        covering it — never the head of the subject's own unit."""
+        from pilots.models import Pilot
+        from portal.permissions import roles_held
 
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(Q(subject=user) | path_prefix_q("unit__path", scope_paths(user)))
+        confidential = Q(opened_by=user)
+        for role, path in roles_held(user):
+            if role == RoleAssignment.Role.HEAD:
+                confidential |= Q(unit__path__startswith=path) & ~Q(unit__path=path)
+            elif role in (RoleAssignment.Role.INSPECTOR, RoleAssignment.Role.ORGCOM):
+                confidential |= path_prefix_q("unit__path", [path])
+        outcome = Q(kind=Case.Kind.OUTCOME, pilot__in=Pilot.objects.visible_to(user).values("pk"))
+        return self.filter(Q(subject=user) | outcome | (~Q(kind=Case.Kind.OUTCOME) & confidential))
+
+    def for_list(self) -> CaseQuerySet:
+        return self.select_related("subject", "opened_by", "unit", "pilot", "proposal__reviewer_unit")
 
 
 class Case(models.Model):
@@ -38,13 +52,42 @@ class Case(models.Model):
         LIABILITY_EXCLUDED = "liability_excluded", _("Liability excluded")
         RELIEF_RECOMMENDED = "relief_recommended", _("Relief recommended")
         REFERRED = "referred", _("Referred")
+        DISMISSED = "dismissed", _("Dismissed")
         DECIDED = "decided", _("Decided")
+
+    class Result(models.TextChoices):
+        EXCLUDED = "excluded", _("Excluded")
+        EXEMPTED = "exempted", _("Exempted")
+        REDUCED = "reduced", _("Reduced")
+        REFUSED = "refused", _("Refused")
+        SANCTIONED = "sanctioned", _("Sanctioned")
+        CLEARED = "cleared", _("Cleared")
+
+    # action → (states it may start from, state it leads to); accountability/services.py checks it.
+    TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+        "review": (("open", "relief_recommended", "referred"), None),  # adds an inspector's review
+        "determine": (("open",), None),  # by the good-faith test, or substantiated or not
+        "relief": (("relief_recommended",), "decided"),
+        "referral_outcome": (("referred",), "decided"),
+        "explanation": (
+            ("open", "liability_excluded", "relief_recommended", "referred", "dismissed", "decided"),
+            None,
+        ),
+    }
+    BRANCHES: dict[str, tuple[str, ...]] = {
+        "determine": ("liability_excluded", "relief_recommended", "referred", "dismissed"),
+    }
 
     pilot = models.ForeignKey(
         "pilots.Pilot", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
     proposal = models.ForeignKey("proposals.Proposal", on_delete=models.PROTECT, related_name="cases")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases")
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        help_text=_("An outcome case: the approving unit. Abuse or obstruction: the subject's unit."),
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.OPEN)
     subject = models.ForeignKey(
@@ -53,6 +96,27 @@ class Case(models.Model):
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     summary = models.TextField(_("summary"), blank=True)
+    determination_due = models.DateField(_("determination due"), null=True, blank=True)
+    # --- the determination ----------------------------------------------------------------------
+    objective_causes = models.TextField(_("objective causes"), blank=True)
+    subjective_causes = models.TextField(_("subjective causes"), blank=True)
+    acted_per_policy = models.BooleanField(_("Per policy"), null=True, blank=True)
+    pure_motive = models.BooleanField(_("Pure motives"), null=True, blank=True)
+    common_good = models.BooleanField(_("For the common good"), null=True, blank=True)
+    substantiated = models.BooleanField(_("substantiated"), null=True, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    determined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    determined_on = models.DateField(_("determined on"), null=True, blank=True)
+    decision_due = models.DateField(_("decision due"), null=True, blank=True)
+    # --- relief or the referral's outcome -----------------------------------------------------------
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)
+    result_basis = models.TextField(_("basis"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = CaseQuerySet.as_manager()
@@ -70,3 +134,57 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.proposal_id}"
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.kind != self.Kind.OUTCOME
+
+
+class CaseReview(models.Model):
+    """An inspector's review of a case: findings and a recommendation."""
+
+    class Recommendation(models.TextChoices):
+        PROTECT = "protect", _("Protect")
+        REFER = "refer", _("Refer")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reviews")
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    findings = models.TextField(_("findings"))
+    recommendation = models.CharField(_("recommendation"), max_length=8, choices=Recommendation.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.recommendation}"
+
+
+class CaseExplanation(models.Model):
+    """The subject's written explanation, at any stage."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="explanations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("explanation"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.author_id}"
+
+
+class CaseTransition(TransitionBase):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=24, choices=Case.Status.choices)
+    to_status = models.CharField(_("to"), max_length=24, choices=Case.Status.choices)
+
+    class Meta(TransitionBase.Meta):
+        verbose_name = _("case transition")
+        verbose_name_plural = _("case transitions")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_status} → {self.to_status}"

@@ -28,8 +28,10 @@ __all__ = [
     "grant",
     "granted_q",
     "has_role",
+    "heads_above",
     "require",
     "revoke",
+    "roles_held",
     "roles_of",
     "scope_paths",
     "users_granted",
@@ -47,6 +49,21 @@ def _roles(user: User) -> list[tuple[str, str | None]]:
         cached = list(RoleAssignment.objects.current().filter(user=user).values_list("role", "unit__path"))
         user._portal_roles = cached
     return cached
+
+
+def roles_held(user: User) -> list[tuple[str, str]]:
+    """(role, unit path) of each current role that has a unit."""
+    if not user.is_authenticated:
+        return []
+    return [(role, path) for role, path in _roles(user) if path]
+
+
+def heads_above(user: User, unit: Unit) -> bool:
+    """Whether the user heads a unit strictly above `unit` (not `unit` itself)."""
+    return any(
+        role == RoleAssignment.Role.HEAD and unit.path.startswith(path) and unit.path != path
+        for role, path in roles_held(user)
+    )
 
 
 def covers(user: User, role: str, unit: Unit) -> bool:

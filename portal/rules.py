@@ -14,6 +14,10 @@ DEFAULTS: dict[str, int] = {
     "pilot_escalate_after_working_days": 5,
     # A pilot plan spans at most this many years.
     "pilot_max_years": 10,
+    # An accountability case is determined within this many working days of its opening...
+    "case_determination_working_days": 15,
+    # ... and relief or the referral's outcome decided within this many of the determination.
+    "case_decision_working_days": 15,
 }
 
 

@@ -1,0 +1,75 @@
+"""Who may see and do what with an accountability case; every view and API action loads cases
+through `get_case_for` (404 for what the user may not see)."""
+
+from __future__ import annotations
+
+from accountability.models import Case
+from portal.models import RoleAssignment, Unit, User
+from portal.permissions import covers, has_role, load_visible
+
+
+def get_case_for(user: User, pk: int) -> Case:
+    return load_visible(user, Case.objects.visible_to(user).for_list(), pk=pk)
+
+
+def is_subject(user: User, case: Case) -> bool:
+    return case.subject_id == user.pk
+
+
+def determining_unit(case: Case) -> Unit:
+    """Who determines: for an outcome case the approving unit, or its superior when the subject
+    heads it (nobody determines a case about themselves); for abuse or obstruction, the unit
+    above the subject's unit."""
+    if case.kind == Case.Kind.OUTCOME:
+        unit, _moved = RoleAssignment.objects.first_unit_not_headed_by(
+            case.proposal.reviewer_unit, {case.subject_id}
+        )
+        return unit
+    return case.unit.parent or case.unit
+
+
+def deciding_unit(case: Case) -> Unit:
+    """Who decides relief or an outcome case's referral: the superior of the approving unit."""
+    unit = case.proposal.reviewer_unit
+    return unit.parent or unit
+
+
+def can_review(user: User, case: Case) -> bool:
+    """An inspector covering the case's unit, never about themselves."""
+    return not is_subject(user, case) and covers(user, RoleAssignment.Role.INSPECTOR, case.unit)
+
+
+def can_determine(user: User, case: Case) -> bool:
+    return not is_subject(user, case) and has_role(user, RoleAssignment.Role.HEAD, determining_unit(case))
+
+
+def can_decide_relief(user: User, case: Case) -> bool:
+    return not is_subject(user, case) and has_role(user, RoleAssignment.Role.HEAD, deciding_unit(case))
+
+
+def can_record_referral_outcome(user: User, case: Case) -> bool:
+    if case.kind == Case.Kind.OUTCOME:
+        return can_decide_relief(user, case)
+    return case.determined_by_id == user.pk
+
+
+def can_explain(user: User, case: Case) -> bool:
+    return is_subject(user, case)
+
+
+def may_report(user: User) -> bool:
+    """Whether the person reports abuse or obstruction anywhere (an inspector or a head)."""
+    return has_role(user, RoleAssignment.Role.INSPECTOR) or has_role(user, RoleAssignment.Role.HEAD)
+
+
+def can_open(user: User, subject_unit: Unit) -> bool:
+    """An inspector covering the subject's unit, or a head at or above it, may report abuse or
+    obstruction."""
+    return covers(user, RoleAssignment.Role.INSPECTOR, subject_unit) or covers(
+        user, RoleAssignment.Role.HEAD, subject_unit
+    )
+
+
+def sees_reporter(user: User, case: Case) -> bool:
+    """Whoever reported abuse or obstruction stays anonymous to the accused."""
+    return not is_subject(user, case)
