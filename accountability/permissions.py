@@ -73,3 +73,23 @@ def can_open(user: User, subject_unit: Unit) -> bool:
 def sees_reporter(user: User, case: Case) -> bool:
     """Whoever reported abuse or obstruction stays anonymous to the accused."""
     return not is_subject(user, case)
+
+
+def acting_unit(case: Case) -> Unit:
+    """The unit whose head must act next on the case."""
+    if case.status == Case.Status.OPEN or (case.status == Case.Status.REFERRED and case.is_confidential):
+        return determining_unit(case)
+    return deciding_unit(case)
+
+
+def next_actor(case: Case) -> User | None:
+    """Who must act next: the determining head, then the head who decides relief or the
+    referral's outcome (for abuse or obstruction, the head who determined it); nobody once
+    the case is closed."""
+    if case.status not in (Case.Status.OPEN, Case.Status.RELIEF_RECOMMENDED, Case.Status.REFERRED):
+        return None
+    if case.status == Case.Status.REFERRED and case.is_confidential:
+        person = case.determined_by
+    else:
+        person = RoleAssignment.objects.head_of(acting_unit(case))
+    return person if person is not None and person.is_active and person.pk != case.subject_id else None

@@ -53,6 +53,8 @@ def _due(days_rule: str):
 def _open(case: Case, *, actor: User) -> Case:
     case.determination_due = _due("case_determination_working_days")
     FLOW.record(case, action="open", actor=actor)
+    _tell_subject(case, gettext_lazy("An accountability case has been opened about you."))
+    _tell_next(case, gettext_lazy("An accountability case waits for your determination."))
     return case
 
 
@@ -109,6 +111,7 @@ def case_review(*, actor: User, case: Case, findings: str, recommendation: str) 
     review._change_reason = f"review by {actor.username}"
     review.save()
     FLOW.log(case, action="review", actor=actor, note=findings)
+    _tell_next(case, gettext_lazy("An inspector has reviewed the case."))
     return case
 
 
@@ -169,6 +172,7 @@ def case_determine(
         case.decision_due = _due("case_decision_working_days")
     FLOW.record(case, action="determine", actor=actor, to_status=to_status, note=case.findings)
     _tell_subject(case, gettext_lazy("The case about you has been determined."))
+    _tell_next(case, gettext_lazy("The case has been determined and waits for your decision."))
     return case
 
 
@@ -209,9 +213,14 @@ def case_explain(*, actor: User, case: Case, text: str) -> CaseExplanation:
     explanation._change_reason = f"explanation by {actor.username}"
     explanation.save()
     FLOW.log(case, action="explanation", actor=actor)
+    _tell_next(case, gettext_lazy("The person the case is about has added an explanation."))
     return explanation
 
 
 def _tell_subject(case: Case, headline) -> None:
     # Says what happened, never who reported it.
     tell([case.subject], "case_event", case, case=case, headline=headline)
+
+
+def _tell_next(case: Case, headline) -> None:
+    tell([permissions.next_actor(case)], "case_event", case, case=case, headline=headline)

@@ -84,6 +84,9 @@ class Command(BaseCommand):
             from pilots import demo as pilots_demo
 
             pilots = pilots_demo.seed(users)
+            from accountability import demo as accountability_demo
+
+            accountability_demo.seed(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo ready: {len(PEOPLE) + 1} users, {len(units)} units, "
