@@ -8,6 +8,9 @@ class AccountabilityConfig(AppConfig):
 
     def ready(self) -> None:
         from accountability.tasks import case_reminders
-        from portal import reminders
+        from accountability.views import work_sections
+        from portal import reminders, work
 
         reminders.register(case_reminders)
+        for section in work_sections:
+            work.register(section)

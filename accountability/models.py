@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -134,6 +135,9 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.proposal_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("case-detail", args=[self.pk])
 
     @property
     def is_confidential(self) -> bool:

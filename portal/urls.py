@@ -39,6 +39,7 @@ urlpatterns = [
     path("units/<code:code>/", views.unit_detail, name="unit-detail"),
     path("proposals/", include("proposals.urls")),
     path("pilots/", include("pilots.urls")),
+    path("cases/", include("accountability.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
