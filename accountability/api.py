@@ -26,7 +26,7 @@ def text(**kwargs) -> serializers.CharField:
     return serializers.CharField(max_length=TEXT_LIMIT, validators=[reject_control_characters], **kwargs)
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class CaseReviewSerializer(serializers.ModelSerializer):
     inspector = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -47,7 +47,7 @@ class CaseSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     damage = serializers.SerializerMethodField()
     damage_vnd = serializers.SerializerMethodField()
-    reviews = ReviewSerializer(many=True, read_only=True)
+    reviews = CaseReviewSerializer(many=True, read_only=True)
     explanations = ExplanationSerializer(many=True, read_only=True)
 
     class Meta:
@@ -75,7 +75,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return data
 
 
-class ReportSerializer(serializers.Serializer):
+class CaseReportSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[Case.Kind.ABUSE, Case.Kind.OBSTRUCTION])
     proposal = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     subject = serializers.CharField(max_length=150)
@@ -171,12 +171,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=ReportSerializer, responses={201: CaseSerializer})
+    @extend_schema(request=CaseReportSerializer, responses={201: CaseSerializer})
     def create(self, request):
         # 403 comes before any complaint about the body.
         if not permissions.may_report(request.user):
             raise NotAllowed(_("Only an inspector or a head reports abuse or obstruction."))
-        data = self._body(ReportSerializer)
+        data = self._body(CaseReportSerializer)
         try:
             proposal = get_proposal_for(request.user, data.pop("proposal"))
         except Http404:  # a proposal the caller cannot see is a field to fix, not a missing page

@@ -230,6 +230,9 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "proposals.models.Proposal.Status",
         "ProposalModeEnum": "proposals.models.Proposal.Mode",
         "PilotStatusEnum": "pilots.models.Pilot.Status",
+        "PilotOutcomeEnum": "pilots.models.Pilot.Outcome",
+        "CaseStatusEnum": "accountability.models.Case.Status",
+        "ReferralOutcomeEnum": ["sanctioned", "cleared"],
     },
 }
 
