@@ -189,7 +189,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def _act(self, request, name: str, body, service, code=status.HTTP_200_OK) -> Response:
         case = self.get_object()
         # 403 and 409 come before any complaint about the body.
-        services.case_check(actor=request.user, case=case, action=name)
+        services.FLOW.check(actor=request.user, obj=case, action=name)
         result = service(actor=request.user, case=case, **self._body(body))
         return self._case(result if isinstance(result, Case) else case, code)
 

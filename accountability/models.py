@@ -38,6 +38,24 @@ class CaseQuerySet(models.QuerySet):
         outcome = Q(kind=Case.Kind.OUTCOME, pilot__in=Pilot.objects.visible_to(user).values("pk"))
         return self.filter(Q(subject=user) | outcome | (~Q(kind=Case.Kind.OUTCOME) & confidential))
 
+    def waiting_for(self, user) -> CaseQuerySet:
+        """Not closed, and about this person or waiting for them as the head who acts next: an
+        outcome case for the approving unit's head, then the head above it; a report for the head
+        above the subject's unit, then (referred) for the head who determined it."""
+        from portal.permissions import roles_held
+
+        headed = [path for role, path in roles_held(user) if role == RoleAssignment.Role.HEAD]
+        outcome, report = Q(kind=Case.Kind.OUTCOME), ~Q(kind=Case.Kind.OUTCOME)
+        deciding = Q(status__in=[Case.Status.RELIEF_RECOMMENDED, Case.Status.REFERRED])
+        acts = (
+            (outcome & Q(status=Case.Status.OPEN, unit__path__in=headed))
+            | (outcome & deciding & Q(unit__parent__path__in=headed))
+            | (report & Q(status=Case.Status.OPEN, unit__parent__path__in=headed))
+            | (report & Q(status=Case.Status.REFERRED, determined_by=user))
+        )
+        still_open = Q(status__in=[Case.Status.OPEN, Case.Status.RELIEF_RECOMMENDED, Case.Status.REFERRED])
+        return self.filter(still_open & (Q(subject=user) | (acts & ~Q(subject=user))))
+
     def for_list(self) -> CaseQuerySet:
         return self.select_related("subject", "opened_by", "unit", "pilot", "proposal__reviewer_unit")
 

@@ -41,11 +41,6 @@ FLOW = Workflow(
 )
 
 
-def case_check(*, actor: User, case: Case, action: str) -> str | None:
-    """403, then 409, unless `actor` may do `action` now."""
-    return FLOW.check(actor=actor, obj=case, action=action)
-
-
 def _due(days_rule: str):
     return add_working_days(timezone.localdate(), rule(days_rule))
 

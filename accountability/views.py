@@ -127,7 +127,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     case = get_case_for(request.user, pk)
     _form, service, name = ACTIONS[action]
     try:
-        services.case_check(actor=request.user, case=case, action=name)
+        services.FLOW.check(actor=request.user, obj=case, action=name)
     except NotAllowed as error:
         raise PermissionDenied(error.message) from None
     except DomainError as error:
@@ -178,14 +178,12 @@ def case_report(request: HttpRequest) -> HttpResponse:
 
 
 def waiting_cases_section(user: User) -> WorkSection | None:
-    """Cases waiting for this person to act, and cases about them that are not closed."""
-    open_states = [Case.Status.OPEN, Case.Status.RELIEF_RECOMMENDED, Case.Status.REFERRED]
-    visible = Case.objects.visible_to(user).filter(status__in=open_states).for_list()[:50]
-    items = [case for case in visible if case.subject_id == user.pk or permissions.next_actor(case) == user]
+    """Cases about this person that are not closed, and cases waiting for them as a head."""
+    items = list(Case.objects.visible_to(user).waiting_for(user).for_list()[:10])
     if not items:
         return None
     return WorkSection(
-        title=_("Accountability cases"), template="accountability/_work_cases.html", items=items[:10]
+        title=_("Accountability cases"), template="accountability/_work_cases.html", items=items
     )
 
 

@@ -318,7 +318,7 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def _check(self, pilot: Pilot, action_name: str) -> None:
         # 403 and 409 come before any complaint about the body.
-        services.pilot_check(actor=self.request.user, pilot=pilot, action=action_name)
+        services.FLOW.check(actor=self.request.user, obj=pilot, action=action_name)
 
     @extend_schema(request=ReportSerializer, responses={201: ReportSerializer})
     @action(detail=True, methods=["get", "post"])

@@ -73,11 +73,6 @@ FLOW = Workflow(
 )
 
 
-def pilot_check(*, actor: User, pilot: Pilot, action: str) -> str | None:
-    """NotAllowed (403) or InvalidTransition (409) unless `actor` may do `action` now."""
-    return FLOW.check(actor=actor, obj=pilot, action=action)
-
-
 # --- helpers -----------------------------------------------------------------------------------
 
 

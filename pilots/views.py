@@ -75,12 +75,8 @@ def _form(action: str, pilot: Pilot, data=None):
     return form_class(data)
 
 
-def _may(user: User, pilot: Pilot, rule: str | None) -> bool:
-    try:
-        services.pilot_check(actor=user, pilot=pilot, action=rule)
-    except (NotAllowed, DomainError):
-        return False
-    return True
+def _may(user: User, pilot: Pilot, rule: str) -> bool:
+    return services.FLOW.may(actor=user, obj=pilot, action=rule)
 
 
 def _detail_context(request: HttpRequest, pilot: Pilot, bound: dict | None = None) -> dict:
@@ -214,7 +210,7 @@ def pilot_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     _form_class, rule = ACTIONS[action]
     if rule:
         try:
-            services.pilot_check(actor=request.user, pilot=pilot, action=rule)
+            services.FLOW.check(actor=request.user, obj=pilot, action=rule)
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None
         except DomainError as error:

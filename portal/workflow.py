@@ -59,7 +59,8 @@ class Workflow:
 
     def lock(self, obj: M) -> M:
         # Re-read under a row lock: whoever comes second waits, then sees the first one's result.
-        return self.model.objects.select_for_update().select_related(*self.related).get(pk=obj.pk)
+        # Only this row is locked (`of`): PostgreSQL cannot lock the nullable side of a join.
+        return self.model.objects.select_for_update(of=("self",)).select_related(*self.related).get(pk=obj.pk)
 
     def begin(self, obj: M, *, actor: User, action: str) -> tuple[M, str | None]:
         """Lock the row, then check it (403, then 409): the locked object and where it leads."""

@@ -172,7 +172,7 @@ class ProposalViewSet(
     def _act(self, request, action: str, body_serializer, service):
         proposal = self.get_object()
         # 403 and 409 come before any complaint about the body.
-        services.proposal_check(actor=request.user, proposal=proposal, action=action)
+        services.FLOW.check(actor=request.user, obj=proposal, action=action)
         data = {}
         if body_serializer is not None:
             body = body_serializer(data=request.data)

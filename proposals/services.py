@@ -78,11 +78,6 @@ FLOW = Workflow(
 )
 
 
-def proposal_check(*, actor: User, proposal: Proposal, action: str) -> str | None:
-    """403, then 409, unless `actor` may do `action` now; the status it leads to."""
-    return FLOW.check(actor=actor, obj=proposal, action=action)
-
-
 # --- Drafting ---------------------------------------------------------------------------------
 
 

@@ -204,7 +204,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _run_action(request: HttpRequest, proposal: Proposal, action: str) -> HttpResponse:
     service = ACTIONS[action][1]
     try:
-        services.proposal_check(actor=request.user, proposal=proposal, action=action.replace("-", "_"))
+        services.FLOW.check(actor=request.user, obj=proposal, action=action.replace("-", "_"))
     except NotAllowed as error:
         raise PermissionDenied(error.message) from None
     except DomainError as error:

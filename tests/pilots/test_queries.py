@@ -220,7 +220,9 @@ def open_actions(response) -> list[int]:
 
 
 def home_items(response) -> list[int]:
-    return [getattr(item, "pk", None) for section in response.context["sections"] for item in section.items]
+    """The items of the fullest home-page section (each section shows 10 at most)."""
+    sections = [section.items for section in response.context["sections"]]
+    return [getattr(item, "pk", None) for item in max(sections, key=len, default=[])]
 
 
 # name → (who, url, API?, what the page lists, how many it shows at most; None: all of them)
