@@ -1,0 +1,108 @@
+"""Hostile input on every case endpoint and form: never a 500, and a refusal leaves no trace
+(the case, its transitions, reviews and explanations stay as they were)."""
+
+from __future__ import annotations
+
+import json
+
+from django.forms.models import model_to_dict
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from accountability.models import Case
+from tests.accountability.test_api import outcome_case
+from tests.conftest import api_client_for
+from tests.proposals.conftest import make_proposal
+
+examples = hypothesis_settings(
+    max_examples=20,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.generate],
+)
+HOSTILE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.sampled_from(
+        ["", "   ", "<script>alert(1)</script>", "x" * 20_001, "a\x00b", "\u202e", "yes", "protect"]
+    ),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+FIELDS = [
+    "findings", "recommendation", "objective_causes", "subjective_causes", "acted_per_policy", "pure_motive",
+    "common_good", "substantiated", "decision", "basis", "outcome", "note", "text", "kind", "proposal",
+    "subject", "summary",
+]  # fmt: skip
+ACTIONS = ["review", "determine", "relief", "referral-outcome", "explanation"]
+PEOPLE = ["cadre_a", "head_a", "head_top", "inspector", "head_b"]
+
+
+def snapshot(case: Case) -> tuple:
+    case.refresh_from_db()
+    return (
+        model_to_dict(case),
+        case.transitions.count(),
+        case.reviews.count(),
+        case.explanations.count(),
+        Case.objects.count(),
+    )
+
+
+def body_of(draw_dict: dict) -> bytes:
+    try:
+        return json.dumps(draw_dict).encode()
+    except (ValueError, TypeError):
+        return b"{"
+
+
+@examples
+@given(data=st.data())
+def test_the_case_api_survives_hostile_input_and_a_refusal_changes_nothing(demo, api, data):
+    as_ = lambda name: api(demo[name])  # noqa: E731
+    case = Case.objects.filter(kind="outcome").first() or outcome_case(as_, demo)
+    action = data.draw(st.sampled_from(ACTIONS))
+    who = data.draw(st.sampled_from(PEOPLE))
+    body = data.draw(st.dictionaries(st.sampled_from(FIELDS), HOSTILE, max_size=6))
+    before = snapshot(case)
+    response = api_client_for(demo[who]).generic(
+        "POST", f"/api/v1/cases/{case.pk}/{action}/", body_of(body), content_type="application/json"
+    )
+    assert response.status_code < 500, response.content[:500]
+    if response.status_code >= 400:
+        assert snapshot(case) == before
+
+
+@examples
+@given(body=st.dictionaries(st.sampled_from(FIELDS), HOSTILE, max_size=6), who=st.sampled_from(PEOPLE))
+def test_reporting_a_case_survives_hostile_input(demo, body, who):
+    if not Case.objects.exists():
+        make_proposal(demo["cadre_a2"], "submitted")  # a proposal the reports can name
+    count = Case.objects.count()
+    response = api_client_for(demo[who]).generic(
+        "POST", "/api/v1/cases/", body_of(body), content_type="application/json"
+    )
+    assert response.status_code < 500, response.content[:500]
+    if response.status_code >= 400:
+        assert Case.objects.count() == count
+
+
+@examples
+@given(data=st.data())
+def test_the_case_forms_survive_hostile_input(demo, api, client, data):
+    as_ = lambda name: api(demo[name])  # noqa: E731
+    case = Case.objects.filter(kind="outcome").first() or outcome_case(as_, demo)
+    action = data.draw(st.sampled_from(ACTIONS))
+    who = data.draw(st.sampled_from(PEOPLE))
+    form = data.draw(st.dictionaries(st.sampled_from(FIELDS), st.text(max_size=40), max_size=6))
+    before = snapshot(case)
+    client.force_login(demo[who])
+    response = client.post(f"/cases/{case.pk}/{action}/", {k: v.replace("\x00", "") for k, v in form.items()})
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        assert snapshot(case) == before
