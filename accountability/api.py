@@ -186,8 +186,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = services.case_report(actor=request.user, proposal=proposal, **data)
         return self._case(case, status.HTTP_201_CREATED)
 
-    def _act(self, request, name: str, body, service, code=status.HTTP_200_OK) -> Response:
-        case = self.get_object()
+    def _act(self, request, name: str, body, service, code=status.HTTP_200_OK, case: Case | None = None):
+        case = case or self.get_object()
         # 403 and 409 come before any complaint about the body.
         services.FLOW.check(actor=request.user, obj=case, action=name)
         result = service(actor=request.user, case=case, **self._body(body))
@@ -203,7 +203,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def determine(self, request, pk=None):
         case = self.get_object()
         body = OutcomeDetermination if case.kind == Case.Kind.OUTCOME else ReportDetermination
-        return self._act(request, "determine", body, services.case_determine)
+        return self._act(request, "determine", body, services.case_determine, case=case)
 
     @extend_schema(request=ReliefBody, responses=CaseSerializer)
     @action(detail=True, methods=["post"])

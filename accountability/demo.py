@@ -48,7 +48,7 @@ def _outcome_case(users: dict[str, User], title: str, author_name: str, damage: 
     author = users[author_name]
     if Proposal.objects.filter(author=author, title=title).exists():
         return 0
-    proposal = pilots_demo._approved(author, title)
+    proposal = pilots_demo.approved_proposal(author, title)
     head = proposal_services.current_head(proposal.reviewer_unit)
     today = timezone.localdate()
     pilot = pilot_services.pilot_create(
@@ -86,7 +86,7 @@ def _report(
     author = users[author_name]
     if Proposal.objects.filter(author=author, title=title).exists():
         return 0
-    proposal = pilots_demo._approved(author, title)
+    proposal = pilots_demo.approved_proposal(author, title)
     case = services.case_report(
         actor=users["inspector"], kind=kind, proposal=proposal, subject=subject, summary=summary
     )

@@ -35,7 +35,9 @@ def seed(users: dict[str, User]) -> int:
     created = 0
     for title, author_name, state, start_in, length in DEMO:
         author = users[author_name]
-        proposal = Proposal.objects.filter(author=author, title=title).first() or _approved(author, title)
+        proposal = Proposal.objects.filter(author=author, title=title).first() or approved_proposal(
+            author, title
+        )
         if Pilot.objects.filter(proposal=proposal).exists():
             continue
         if proposal.status not in (Proposal.Status.APPROVED, Proposal.Status.APPROVED_BY_HEAD):
@@ -55,7 +57,7 @@ def seed(users: dict[str, User]) -> int:
     return created
 
 
-def _approved(author: User, title: str) -> Proposal:
+def approved_proposal(author: User, title: str) -> Proposal:
     today = timezone.localdate()
     data = {
         **proposals_demo.PLAN, "title": title, "necessity": "Quy trình hiện hành kéo dài, tốn kém.",
