@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accountability import permissions, services
-from accountability.models import Case, CaseExplanation, CaseReview, CaseTransition
+from accountability.models import Case, CaseAttachment, CaseExplanation, CaseReview, CaseTransition
 from accountability.permissions import get_case_for
 from portal.api import TransitionSerializerBase
 from portal.errors import NotAllowed
@@ -34,12 +34,21 @@ class CaseReviewSerializer(serializers.ModelSerializer):
         fields = ["inspector", "findings", "recommendation", "at"]
 
 
+class CaseAttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = CaseAttachment
+        fields = ["id", "original_name", "kind", "size", "sha256", "description", "uploaded_at", "url"]
+
+
 class ExplanationSerializer(serializers.ModelSerializer):
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    attachments = CaseAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = CaseExplanation
-        fields = ["author", "text", "at"]
+        fields = ["author", "text", "at", "attachments"]
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -117,7 +126,14 @@ class ReferralOutcomeBody(serializers.Serializer):
 
 
 class ExplanationBody(serializers.Serializer):
+    """JSON `{"text"}`, or multipart with an optional `file` (PDF, DOCX, XLSX, ODT, JPEG or PNG,
+    up to 20 MB) and its `description`."""
+
     text = text()
+    file = serializers.FileField(required=False, write_only=True)
+    description = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, default="", validators=[reject_control_characters]
+    )
 
 
 class CaseTransitionSerializer(TransitionSerializerBase):
@@ -135,7 +151,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         queryset = (
             Case.objects.visible_to(self.request.user)
             .for_list()
-            .prefetch_related("reviews__inspector", "explanations__author")
+            .prefetch_related("reviews__inspector", "explanations__author", "explanations__attachments")
         )
         params = self.request.query_params
         pilot = params.get("pilot", "")

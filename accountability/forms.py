@@ -55,6 +55,10 @@ class ReferralOutcomeForm(StyledMixin, forms.Form):
 
 class ExplanationForm(StyledMixin, forms.Form):
     text = long_text(_("explanation"))
+    file = forms.FileField(
+        label=_("File"), required=False, help_text=_("PDF, DOCX, XLSX, ODT, JPEG or PNG; at most 20 MB.")
+    )
+    description = forms.CharField(label=_("description"), max_length=255, required=False)
 
 
 class CaseReportForm(StyledMixin, forms.Form):

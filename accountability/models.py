@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from portal.models import RoleAssignment, TransitionBase, Unit, path_prefix_q
+from portal.models import AttachmentBase, RoleAssignment, TransitionBase, Unit, path_prefix_q
+from portal.storage import private_storage
 
 
 class CaseQuerySet(models.QuerySet):
@@ -197,6 +198,25 @@ class CaseExplanation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.author_id}"
+
+
+def attachment_path(instance: CaseAttachment, filename: str) -> str:
+    return f"cases/{instance.case_id}/{instance.sha256[:16]}-{timezone.now():%Y%m%d%H%M%S%f}"
+
+
+class CaseAttachment(AttachmentBase):
+    """A file the subject gives with an explanation; it stays on the record."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    explanation = models.ForeignKey(CaseExplanation, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=255)
+    history = HistoricalRecords()
+
+    class Meta(AttachmentBase.Meta):
+        pass
+
+    def get_absolute_url(self) -> str:
+        return reverse("case-attachment", args=[self.case_id, self.pk])
 
 
 class CaseTransition(TransitionBase):

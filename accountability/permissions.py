@@ -3,13 +3,18 @@ through `get_case_for` (404 for what the user may not see)."""
 
 from __future__ import annotations
 
-from accountability.models import Case
+from accountability.models import Case, CaseAttachment
 from portal.models import RoleAssignment, Unit, User
 from portal.permissions import covers, has_role, load_visible
 
 
 def get_case_for(user: User, pk: int) -> Case:
     return load_visible(user, Case.objects.visible_to(user).for_list(), pk=pk)
+
+
+def get_attachment_for(user: User, case_pk: int, pk: int) -> CaseAttachment:
+    case = get_case_for(user, case_pk)
+    return load_visible(user, case.attachments.all(), pk=pk)
 
 
 def is_subject(user: User, case: Case) -> bool:

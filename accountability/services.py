@@ -5,14 +5,17 @@ explanations."""
 
 from __future__ import annotations
 
+from typing import IO
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accountability import permissions
-from accountability.models import Case, CaseExplanation, CaseReview
+from accountability.models import Case, CaseAttachment, CaseExplanation, CaseReview
 from portal.errors import DomainError, IncompleteInput
+from portal.filetypes import store_upload
 from portal.models import User
 from portal.rules import rule
 from portal.workdays import add_working_days
@@ -201,12 +204,18 @@ def _decide(case: Case, *, actor: User, action: str, to_status: str, result: str
 
 
 @transaction.atomic
-def case_explain(*, actor: User, case: Case, text: str) -> CaseExplanation:
-    """The subject's written explanation, at any stage; it stays on the record."""
+def case_explain(
+    *, actor: User, case: Case, text: str, file: IO[bytes] | None = None, description: str = ""
+) -> CaseExplanation:
+    """The subject's written explanation, at any stage, with an optional file (the same upload
+    rules as proposals); it stays on the record. A refused file saves nothing."""
     case, _stays = FLOW.begin(case, actor=actor, action="explanation")
     explanation = CaseExplanation(case=case, author=actor, text=required_text(text, "text"))
     explanation._change_reason = f"explanation by {actor.username}"
     explanation.save()
+    if file is not None:
+        attachment = CaseAttachment(case=case, explanation=explanation)
+        store_upload(attachment, file, name=getattr(file, "name", ""), description=description, actor=actor)
     FLOW.log(case, action="explanation", actor=actor)
     _tell_next(case, gettext_lazy("The person the case is about has added an explanation."))
     return explanation

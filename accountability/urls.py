@@ -7,5 +7,6 @@ urlpatterns = [
     path("mine/", views.my_cases, name="case-mine"),
     path("new/", views.case_report, name="case-report"),
     path("<id:pk>/", views.case_detail, name="case-detail"),
+    path("<id:pk>/files/<id:attachment_pk>/", views.attachment_download, name="case-attachment"),
     path("<id:pk>/<str:action>/", views.case_action, name="case-action"),
 ]

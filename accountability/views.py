@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accountability import forms, permissions, services
+from accountability import evidence, forms, permissions, services
 from accountability.models import Case
-from accountability.permissions import get_case_for
+from accountability.permissions import get_attachment_for, get_case_for
 from portal import voting
 from portal.errors import DomainError, IncompleteInput, NotAllowed
+from portal.filetypes import download
 from portal.models import User
 from portal.work import WorkSection
 from proposals.permissions import get_proposal_for
@@ -67,10 +68,11 @@ def _context(request: HttpRequest, case: Case, bound: dict | None = None) -> dic
         "sees_reporter": permissions.sees_reporter(user, case),
         "timeline": case.transitions.select_related("actor"),
         "reviews": case.reviews.select_related("inspector"),
-        "explanations": case.explanations.select_related("author"),
+        "explanations": case.explanations.select_related("author").prefetch_related("attachments"),
         "minutes": voting.minutes_view(decision.params.get("minutes")) if decision else None,
         "pilot_timeline": case.pilot.transitions.select_related("actor") if case.pilot else [],
         "inspections": case.pilot.inspections.prefetch_related("actions") if case.pilot else [],
+        **evidence.of_case(case),
     }
 
 
@@ -133,7 +135,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return render(request, "accountability/detail.html", _context(request, case), status=409)
-    form = _form_class(action, case)(request.POST)
+    form = _form_class(action, case)(request.POST, request.FILES)
     if form.is_valid():
         try:
             service(actor=request.user, case=case, **form.cleaned_data)
@@ -149,6 +151,14 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, DONE[action])
             return redirect("case-detail", case.pk)
     return render(request, "accountability/detail.html", _context(request, case, {action: form}), status=400)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """A file given with an explanation, to whoever may see the case."""
+    attachment = get_attachment_for(request.user, pk, attachment_pk)
+    return download(attachment.file, filename=attachment.original_name, kind=attachment.kind)
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from portal.models import TransitionBase, Unit, path_prefix_q
+from portal.models import AttachmentBase, TransitionBase, Unit, path_prefix_q
 from portal.storage import private_storage
 from portal.texts import note_kind, note_text
 from proposals.models import MAX_BUDGET_VND, Proposal
@@ -416,28 +416,18 @@ def attachment_path(instance: PilotAttachment, filename: str) -> str:
     return f"pilots/{instance.pilot_id}/{instance.sha256[:16]}-{timezone.now():%Y%m%d%H%M%S%f}"
 
 
-class PilotAttachment(models.Model):
-    """A file attached to a pilot or one of its progress reports; stored outside the web root."""
+class PilotAttachment(AttachmentBase):
+    """A file attached to a pilot or one of its progress reports."""
 
     pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="attachments")
     report = models.ForeignKey(
         ProgressReport, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
     )
     file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    kind = models.CharField(_("type"), max_length=8)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    description = models.CharField(_("description"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
+    class Meta(AttachmentBase.Meta):
+        pass
 
     def get_absolute_url(self) -> str:
         return reverse("pilot-attachment", args=[self.pilot_id, self.pk])

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pilots import forms, permissions, services
-from pilots.models import CorrectiveAction, Indicator, Inspection, Pilot, ProgressReport
+from pilots.models import CorrectiveAction, Indicator, Inspection, Pilot, ProgressReport, plan_label
 from pilots.permissions import get_pilot_for
 from portal import voting
 from portal.errors import DomainError, IncompleteInput, NotAllowed
@@ -147,6 +147,11 @@ def _plan_changes(versions) -> list[dict]:
         {**change, "before_text": _readable(change["before"]), "after_text": _readable(change["after"])}
         for change in versions[-1].changes_from(versions[0])
     ]
+
+
+def plan_rows(version) -> list[tuple[str, str]]:
+    """A plan version as label and readable value, field by field (the plan as approved, on a case)."""
+    return [(str(plan_label(key)), _readable(value)) for key, value in sorted(version.plan.items())]
 
 
 def _readable(value) -> str:

@@ -447,3 +447,34 @@ class TransitionBase(models.Model):
     def text(self) -> str:
         """The note as the reader reads it (see portal.texts)."""
         return note_text(self.note_kind, self.params, self.note)
+
+
+class AttachmentBase(models.Model):
+    """A file kept as evidence, stored outside the web root under its digest; its type is read
+    from the content (portal.filetypes), never from the name. Each app adds its owner and the
+    `file` field with its own folder."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX"
+        XLSX = "xlsx", "XLSX"
+        ODT = "odt", "ODT"
+        JPEG = "jpeg", "JPEG"
+        PNG = "png", "PNG"
+
+    original_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

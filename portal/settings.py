@@ -233,6 +233,7 @@ SPECTACULAR_SETTINGS = {
         "PilotOutcomeEnum": "pilots.models.Pilot.Outcome",
         "CaseStatusEnum": "accountability.models.Case.Status",
         "ReferralOutcomeEnum": ["sanctioned", "cleared"],
+        "FileKindEnum": "portal.models.AttachmentBase.Kind",
     },
 }
 

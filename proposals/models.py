@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from portal.models import TransitionBase, Unit, path_prefix_q
+from portal.models import AttachmentBase, TransitionBase, Unit, path_prefix_q
 from portal.storage import private_storage
 from portal.text import fold
 
@@ -345,35 +345,15 @@ def attachment_path(instance: ProposalAttachment, filename: str) -> str:
     return f"proposals/{instance.proposal_id}/{instance.sha256[:16]}-{timezone.now():%Y%m%d%H%M%S%f}"
 
 
-class ProposalAttachment(models.Model):
-    """A file attached to a proposal, stored outside the web root; never deleted once submitted."""
-
-    class Kind(models.TextChoices):
-        PDF = "pdf", "PDF"
-        DOCX = "docx", "DOCX"
-        XLSX = "xlsx", "XLSX"
-        ODT = "odt", "ODT"
-        JPEG = "jpeg", "JPEG"
-        PNG = "png", "PNG"
+class ProposalAttachment(AttachmentBase):
+    """A file attached to a proposal; never deleted once submitted."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    description = models.CharField(_("description"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     history = HistoricalRecords()
 
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
+    class Meta(AttachmentBase.Meta):
+        pass
 
     def get_absolute_url(self) -> str:
         return reverse("proposal-attachment", args=[self.proposal_id, self.pk])
