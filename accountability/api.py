@@ -54,6 +54,7 @@ class ExplanationSerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.ModelSerializer):
     subject = serializers.SlugRelatedField(slug_field="username", read_only=True)
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    summary = serializers.CharField(source="summary_text", read_only=True)
     damage = serializers.SerializerMethodField()
     damage_vnd = serializers.SerializerMethodField()
     reviews = CaseReviewSerializer(many=True, read_only=True)

@@ -8,7 +8,7 @@ import datetime
 
 from django.utils import timezone
 
-from accountability import services
+from accountability import permissions, services
 from accountability.models import Case
 from pilots import demo as pilots_demo
 from pilots import services as pilot_services
@@ -23,7 +23,7 @@ CAUSES = {
 }
 # proposal title, author, damage (VND or None), how far the case goes
 OUTCOMES = [
-    ("Số hóa hồ sơ đất đai cấp xã", "cadre_a", None, "open"),
+    ("Số hóa hồ sơ đất đai cấp xã", "cadre_a", 25_000_000, "open"),
     ("Chi trả trợ cấp qua tài khoản ngân hàng", "cadre_a", None, "liability_excluded"),
     ("Thuê dịch vụ tổng đài hỗ trợ doanh nghiệp", "cadre_a2", 85_000_000, "relief_recommended"),
     ("Khoán chi hành chính theo kết quả đầu ra", "cadre_a2", 40_000_000, "decided"),
@@ -40,6 +40,10 @@ def seed(users: dict[str, User]) -> int:
     created += _report(
         users, "obstruction", "Một cửa liên thông thủ tục tuyển dụng", "cadre_b", users["head_b"],
         "Đề xuất của cán bộ không được tiếp nhận và không được trả lời quá thời hạn.",
+    )  # fmt: skip
+    created += _report(
+        users, "abuse", "Liên thông dữ liệu hộ tịch với bảo hiểm xã hội", "cadre_b", users["cadre_b"],
+        "Nghi vấn sử dụng dữ liệu cá nhân ngoài mục đích thí điểm.", dismiss=True,
     )  # fmt: skip
     return created
 
@@ -81,7 +85,13 @@ def _outcome_case(users: dict[str, User], title: str, author_name: str, damage: 
 
 
 def _report(
-    users: dict[str, User], kind: str, title: str, author_name: str, subject: User, summary: str
+    users: dict[str, User],
+    kind: str,
+    title: str,
+    author_name: str,
+    subject: User,
+    summary: str,
+    dismiss: bool = False,
 ) -> int:
     author = users[author_name]
     if Proposal.objects.filter(author=author, title=title).exists():
@@ -90,7 +100,14 @@ def _report(
     case = services.case_report(
         actor=users["inspector"], kind=kind, proposal=proposal, subject=subject, summary=summary
     )
-    if kind == "abuse":
+    if dismiss:  # reviewed, then found unsubstantiated by the head above the subject's unit
+        services.case_review(actor=users["inspector"], case=case, findings="Dữ liệu dùng đúng mục đích.",
+                             recommendation="protect")  # fmt: skip
+        services.case_determine(
+            actor=permissions.next_actor(case), case=case, substantiated=False,
+            findings="Không có căn cứ: dữ liệu chỉ dùng cho thí điểm, có biên bản kiểm tra.",
+        )  # fmt: skip
+    elif kind == "abuse":
         services.case_review(actor=users["inspector"], case=case, findings="Có dấu hiệu cần làm rõ.",
                              recommendation="refer")  # fmt: skip
     return 1

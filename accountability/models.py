@@ -159,6 +159,15 @@ class Case(models.Model):
         return reverse("case-detail", args=[self.pk])
 
     @property
+    def summary_text(self) -> str:
+        """What the case is about, in the reader's language: the evaluation's outcome for an
+        outcome case (opened by the portal; older rows kept its label in the evaluator's
+        language, which is not shown), the reporter's words otherwise."""
+        if self.kind == self.Kind.OUTCOME and self.pilot_id and self.pilot.outcome:
+            return str(self.pilot.get_outcome_display())
+        return self.summary
+
+    @property
     def is_confidential(self) -> bool:
         return self.kind != self.Kind.OUTCOME
 

@@ -68,8 +68,7 @@ def case_open_for_outcome(*, actor: User, pilot) -> Case:
         unit=pilot.proposal.reviewer_unit,
         kind=Case.Kind.OUTCOME,
         subject=pilot.proposal.author,
-        opened_by=actor,
-        summary=f"{pilot.get_outcome_display()}",
+        opened_by=actor,  # its summary is the evaluation's outcome, drawn in the reader's language
     )
     return _open(case, actor=actor)
 

@@ -148,3 +148,11 @@ def test_a_report_submitted_while_a_suspension_held_shows_the_directive_not_foll
     report.save()
     [suspension] = [d for d in evidence.directives(pilot) if d.step.action == "suspend"]
     assert suspension.followed is False and "1" in suspension.how
+
+
+def test_an_outcome_cases_summary_is_drawn_in_the_readers_language(as_, demo, api):
+    case = outcome_case(as_, demo)
+    assert case.summary == ""  # nothing stored in the evaluator's language
+    english = api(demo["head_a"]).get(f"{API}{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    vietnamese = api(demo["head_a"]).get(f"{API}{case.pk}/", HTTP_ACCEPT_LANGUAGE="vi").json()
+    assert (english["summary"], vietnamese["summary"]) == ("Not completed", "Không hoàn thành")

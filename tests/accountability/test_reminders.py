@@ -4,11 +4,14 @@ person who must act is reminded and the head above them too, each once per day."
 
 from __future__ import annotations
 
+import pytest
+
 from accountability.models import Case
 from portal import reminders
-from portal.models import Notification
+from portal.models import Notification, ReminderLog, SweepRun, User
 from portal.workdays import add_working_days
 from tests.accountability.test_api import answers, outcome_case, post
+from tests.worker import running_worker, wait_for
 
 
 def overdue_kinds(user, case: Case) -> list[str]:
@@ -51,3 +54,46 @@ def test_an_overdue_relief_decision_reminds_the_head_above_the_approving_unit(de
     reminders.sweep(add_working_days(case.decision_due, 1))
     assert overdue_kinds(demo["head_top"], case) == ["case_overdue"]
     assert overdue_kinds(demo["head_a"], case) == []
+
+
+@pytest.fixture
+def sweep_worker(tmp_path):
+    """A real worker on a queue of its own (no beat: nothing sweeps unless the test asks)."""
+    with running_worker(tmp_path, own_queue=True) as started:
+        yield started
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_reminds_and_escalates_an_overdue_case_once_per_person_kind_and_day(
+    demo, api, sweep_worker
+):
+    from portal.celery import app
+    from portal.tasks import sweep_due
+
+    queue, log_path = sweep_worker
+    as_ = lambda name: api(demo[name])  # noqa: E731
+    case = outcome_case(as_, demo)
+    User.objects.update(email="")  # the e-mail copies would go to a queue this worker does not serve
+    app.conf.task_always_eager = False
+
+    def sweep_in_worker(day) -> SweepRun:
+        done_before = SweepRun.objects.filter(day=day, finished_at__isnull=False).count()
+        sweep_due.apply_async(args=[day.isoformat()], queue=queue)
+        finished = lambda: SweepRun.objects.filter(day=day, finished_at__isnull=False).count() > done_before  # noqa: E731
+        assert wait_for(finished, 90), log_path.read_text()[-4000:]
+        return SweepRun.objects.filter(day=day, finished_at__isnull=False).order_by("-started_at").first()
+
+    late = add_working_days(case.determination_due, 1)
+    assert sweep_in_worker(late).reminders_sent >= 2
+    assert sweep_in_worker(late).reminders_sent == 0  # the same day again: nothing twice
+    assert overdue_kinds(demo["head_a"], case) == ["case_overdue"]
+    assert overdue_kinds(demo["head_top"], case) == ["case_overdue_escalation"]
+    assert overdue_kinds(demo["cadre_a"], case) == []
+    sweep_in_worker(add_working_days(late, 1))
+    assert overdue_kinds(demo["head_a"], case) == ["case_overdue", "case_overdue"]
+    assert overdue_kinds(demo["head_top"], case) == ["case_overdue_escalation"] * 2
+    assert ReminderLog.objects.filter(object_id=case.pk, kind__startswith="case_overdue").count() == 4
+    lines = log_path.read_text().splitlines()
+    assert sum("portal.tasks.sweep_due[" in line and "] succeeded in" in line for line in lines) == 3
