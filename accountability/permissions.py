@@ -55,6 +55,8 @@ def can_decide_relief(user: User, case: Case) -> bool:
 def can_record_referral_outcome(user: User, case: Case) -> bool:
     if case.kind == Case.Kind.OUTCOME:
         return can_decide_relief(user, case)
+    if case.determined_by_id is None:  # not determined yet: the head who will determine it (then 409)
+        return can_determine(user, case)
     return case.determined_by_id == user.pk
 
 

@@ -106,3 +106,65 @@ def test_the_case_forms_survive_hostile_input(demo, api, client, data):
     assert response.status_code < 500
     if response.status_code >= 400:
         assert snapshot(case) == before
+
+
+RAW_BODIES = st.one_of(
+    st.binary(max_size=200),
+    st.sampled_from([b"", b"{", b"[]", b"null", b'{"text": "\\ud800"}', b'{"text": ' * 50, b"\xff\xfe"]),
+)
+CONTENT_TYPES = st.sampled_from(
+    ["application/json", "multipart/form-data; boundary=x", "multipart/form-data", "text/plain",
+     "application/x-www-form-urlencoded", "application/xml"]
+)  # fmt: skip
+
+
+@examples
+@given(raw=RAW_BODIES, content_type=CONTENT_TYPES, action=st.sampled_from(ACTIONS))
+def test_raw_bodies_of_any_type_are_refused_cleanly(demo, api, raw, content_type, action):
+    as_ = lambda name: api(demo[name])  # noqa: E731
+    case = Case.objects.filter(kind="outcome").first() or outcome_case(as_, demo)
+    before = snapshot(case)
+    response = api_client_for(demo["cadre_a"]).generic(
+        "POST", f"/api/v1/cases/{case.pk}/{action}/", raw, content_type=content_type
+    )
+    assert response.status_code < 500, response.content[:500]
+    if response.status_code >= 400:
+        assert snapshot(case) == before
+
+
+FILE_CONTENT = st.one_of(
+    st.binary(max_size=300),
+    st.sampled_from([b"%PDF-", b"PK\x03\x04" + b"\x00" * 30, b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b""]),
+)
+
+
+@examples
+@given(
+    content=FILE_CONTENT,
+    name=st.text(max_size=300).map(lambda s: s.replace("\x00", "") or "f"),
+    text=st.sampled_from(["", "Giải trình.", "x" * 20_001]),
+    description=st.text(max_size=300).map(lambda s: s.replace("\x00", "")),
+    as_page=st.booleans(),
+)
+def test_an_explanation_with_any_file_is_stored_whole_or_not_at_all(
+    demo, api, client, settings, tmp_path, content, name, text, description, as_page
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accountability.models import CaseAttachment
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    as_ = lambda name_: api(demo[name_])  # noqa: E731
+    case = Case.objects.filter(kind="outcome").first() or outcome_case(as_, demo)
+    before, files = snapshot(case), CaseAttachment.objects.count()
+    body = {"text": text, "description": description, "file": SimpleUploadedFile(name, content)}
+    if as_page:
+        client.force_login(demo["cadre_a"])
+        response = client.post(f"/cases/{case.pk}/explanation/", body)
+    else:
+        response = as_("cadre_a").post(f"/api/v1/cases/{case.pk}/explanation/", body, format="multipart")
+    assert response.status_code < 500, response.content[:500]
+    if response.status_code >= 400:
+        assert snapshot(case) == before and CaseAttachment.objects.count() == files
+    else:
+        assert case.explanations.count() == before[3] + 1 and CaseAttachment.objects.count() == files + 1
