@@ -79,9 +79,14 @@ class CaseSerializer(serializers.ModelSerializer):
 
     def to_representation(self, case: Case) -> dict:
         data = super().to_representation(case)
-        # Whoever reported abuse or obstruction stays anonymous to the accused.
-        if permissions.sees_reporter(self.context["request"].user, case):
+        # Whoever reported abuse or obstruction stays anonymous to the accused, on every step.
+        user = self.context["request"].user
+        if permissions.sees_reporter(user, case):
             data["opened_by"] = case.opened_by.username
+        elif (hidden := permissions.hidden_actor_id(user, case)) is not None:
+            for row, review in zip(data["reviews"], case.reviews.all(), strict=True):
+                if review.inspector_id == hidden:
+                    row["inspector"] = None
         return data
 
 
@@ -244,4 +249,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def history(self, request, pk=None):
         case = self.get_object()
         rows = case.transitions.exclude(from_status=F("to_status")).select_related("actor")
-        return Response(CaseTransitionSerializer(rows, many=True).data)
+        data = CaseTransitionSerializer(rows, many=True).data
+        hidden = permissions.hidden_actor_id(request.user, case)
+        for row, step in zip(data, rows, strict=True):
+            if hidden is not None and step.actor_id == hidden:
+                row["actor"] = None
+        return Response(data)

@@ -82,6 +82,13 @@ def sees_reporter(user: User, case: Case) -> bool:
     return not is_subject(user, case)
 
 
+def hidden_actor_id(user: User, case: Case) -> int | None:
+    """The person whose name this reader must not see on any step: for the subject of a report,
+    whoever made it — also when the reporter later reviews or determines it. (An outcome case is
+    opened by the evaluation, whose author the subject knows.)"""
+    return case.opened_by_id if case.is_confidential and not sees_reporter(user, case) else None
+
+
 def acting_unit(case: Case) -> Unit:
     """The unit whose head must act next on the case."""
     if case.status == Case.Status.OPEN or (case.status == Case.Status.REFERRED and case.is_confidential):

@@ -108,6 +108,7 @@ def case_review(*, actor: User, case: Case, findings: str, recommendation: str) 
     review._change_reason = f"review by {actor.username}"
     review.save()
     FLOW.log(case, action="review", actor=actor, note=findings)
+    _tell_subject(case, gettext_lazy("An inspector has reviewed the case."))
     _tell_next(case, gettext_lazy("An inspector has reviewed the case."))
     return case
 

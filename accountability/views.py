@@ -66,6 +66,7 @@ def _context(request: HttpRequest, case: Case, bound: dict | None = None) -> dic
         "case": case,
         "action_forms": action_forms,
         "sees_reporter": permissions.sees_reporter(user, case),
+        "hidden_actor_id": permissions.hidden_actor_id(user, case),
         "timeline": case.transitions.select_related("actor"),
         "reviews": case.reviews.select_related("inspector"),
         "explanations": case.explanations.select_related("author").prefetch_related("attachments"),
