@@ -1,6 +1,6 @@
 """The record a case is judged on, gathered in one place (Decree 73 Art. 11): the plan as
-approved, the directives and whether they were followed, the progress reports, the inspections
-and their corrective actions. Read-only; the case page draws it."""
+approved, the directives and whether they were followed, the progress reports, the obstacles and
+how each was answered, the inspections and their corrective actions. Read-only; the case page draws it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from pilots.models import Pilot, PilotTransition
 from pilots.views import plan_rows
+from support.models import Obstacle
 
 DIRECTIVES = ("suspend", "resume", "terminate")
 
@@ -81,10 +82,12 @@ def of_case(case) -> dict:
     """What the case page shows as the record; empty parts for a case without a pilot."""
     pilot = case.pilot
     if pilot is None:
-        return {"directives": [], "reports": [], "corrective_actions": [], "plan": []}
+        return {"directives": [], "reports": [], "corrective_actions": [], "plan": [], "obstacles": []}
     return {
         "directives": directives(pilot),
         "reports": list(pilot.reports.all()),
         "corrective_actions": corrective_actions(pilot),
         "plan": plan_rows(baseline) if (baseline := pilot.versions.first()) else [],
+        # An obstacle left unanswered is part of the objective causes (DOMAIN §2).
+        "obstacles": list(Obstacle.objects.filter(pilot=pilot).for_list()),
     }

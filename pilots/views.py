@@ -87,6 +87,10 @@ def _detail_context(request: HttpRequest, pilot: Pilot, bound: dict | None = Non
         for action, (_form_class, rule) in ACTIONS.items()
         if rule and _may(user, pilot, rule)
     }
+    # Another page may open a form with its reason written (an obstacle answered by adjustment).
+    open_action = request.GET.get("open", "")
+    if open_action == "adjust" and "adjust" in action_forms and not action_forms["adjust"].is_bound:
+        action_forms["adjust"].initial["reason"] = request.GET.get("reason", "")[:2000]
     is_head = permissions.is_head(user, pilot)
     may_close = is_head or permissions.is_inspector(user, pilot)
     reports = list(pilot.reports.select_related("submitted_by"))
@@ -98,6 +102,7 @@ def _detail_context(request: HttpRequest, pilot: Pilot, bound: dict | None = Non
     return {
         "pilot": pilot,
         "action_forms": action_forms,
+        "open_action": open_action,
         "review_form": bound.get("review") or (forms.ReviewForm() if is_head else None),
         "close_form": bound.get("close-action") or (forms.CloseActionForm() if may_close else None),
         "reports": reports,

@@ -18,6 +18,11 @@ DEFAULTS: dict[str, int] = {
     "case_determination_working_days": 15,
     # ... and relief or the referral's outcome decided within this many of the determination.
     "case_decision_working_days": 15,
+    # An obstacle raised in a pilot is answered within this many working days (again after an
+    # escalation or a reopening).
+    "obstacle_answer_working_days": 5,
+    # An urged item counts as cleared in time when it is cleared within this many working days.
+    "urging_clearance_working_days": 10,
 }
 
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "proposals",
     "pilots",
     "accountability",
+    "support",
 ]
 
 MIDDLEWARE = [

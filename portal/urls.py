@@ -11,6 +11,7 @@ from pilots.api import PilotViewSet
 from portal import api, views
 from portal.converters import CodeConverter, IdConverter
 from proposals.api import ProposalViewSet
+from support.api import ObstacleViewSet, PilotObstaclesView
 
 register_converter(IdConverter, "id")
 register_converter(CodeConverter, "code")
@@ -20,6 +21,7 @@ router.register("units", api.UnitViewSet, basename="api-unit")
 router.register("proposals", ProposalViewSet, basename="api-proposal")
 router.register("pilots", PilotViewSet, basename="api-pilot")
 router.register("cases", CaseViewSet, basename="api-case")
+router.register("obstacles", ObstacleViewSet, basename="api-obstacle")
 
 api_urls = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
@@ -27,6 +29,7 @@ api_urls = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("pilots/<id:pk>/obstacles/", PilotObstaclesView.as_view(), name="api-pilot-obstacles"),
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", views.api_fallback, name="api-fallback"),
 ]
@@ -40,6 +43,7 @@ urlpatterns = [
     path("proposals/", include("proposals.urls")),
     path("pilots/", include("pilots.urls")),
     path("cases/", include("accountability.urls")),
+    path("obstacles/", include("support.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
