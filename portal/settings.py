@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "pilots",
     "accountability",
     "support",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +236,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "accountability.models.Case.Status",
         "ReferralOutcomeEnum": ["sanctioned", "cleared"],
         "FileKindEnum": "portal.models.AttachmentBase.Kind",
+        "ObstacleStatusEnum": "support.models.Obstacle.Status",
+        "UrgingStatusEnum": "monitoring.models.Urging.Status",
     },
 }
 

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from accountability.api import CaseViewSet
+from monitoring.api import UrgingViewSet
 from pilots.api import PilotViewSet
 from portal import api, views
 from portal.converters import CodeConverter, IdConverter
@@ -22,6 +23,7 @@ router.register("proposals", ProposalViewSet, basename="api-proposal")
 router.register("pilots", PilotViewSet, basename="api-pilot")
 router.register("cases", CaseViewSet, basename="api-case")
 router.register("obstacles", ObstacleViewSet, basename="api-obstacle")
+router.register("urgings", UrgingViewSet, basename="api-urging")
 
 api_urls = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
@@ -44,6 +46,7 @@ urlpatterns = [
     path("pilots/", include("pilots.urls")),
     path("cases/", include("accountability.urls")),
     path("obstacles/", include("support.urls")),
+    path("urgings/", include("monitoring.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -131,7 +131,7 @@ def seed(users: dict[str, User]) -> int:
         proposal = services.proposal_create(author=author, data=data)
         walk(proposal, author, state)
         if state == "submitted" and days_ago:
-            _backdate(proposal, days_ago)
+            backdate(proposal, days_ago)
         created += 1
     return created
 
@@ -182,7 +182,7 @@ def _demo_vote(entry: dict, head: User, passes: bool) -> str:
     return voting.Ballot.ABSTAIN if entry["member"] == head.username else voting.Ballot.AGAINST
 
 
-def _backdate(proposal: Proposal, working_days_ago: int) -> None:
+def backdate(proposal: Proposal, working_days_ago: int) -> None:
     """Demo only: move the receipt into the past so the inbox shows due-soon and overdue items."""
     proposal = Proposal.objects.get(pk=proposal.pk)
     received = timezone.localdate()

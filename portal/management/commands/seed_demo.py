@@ -87,6 +87,12 @@ class Command(BaseCommand):
             from accountability import demo as accountability_demo
 
             accountability_demo.seed(users)
+            from support import demo as support_demo
+
+            support_demo.seed(users)
+            from monitoring import demo as monitoring_demo
+
+            monitoring_demo.seed(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo ready: {len(PEOPLE) + 1} users, {len(units)} units, "

@@ -1,0 +1,109 @@
+"""Urging (đôn đốc — KL 3.2 "theo dõi, đôn đốc, kiểm tra"): Organisation Committee staff covering
+a unit, or a head above it, send the unit's head a notice naming its overdue items; the head
+answers what will be done and by when. Notices, answers and whether the items were cleared stay
+on the record and count in the reports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.models import RoleAssignment, TransitionBase, Unit, path_prefix_q
+
+
+class UrgingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> UrgingQuerySet:
+        """Whoever sent it, the head of the urged unit, and those covering the unit (Organisation
+        Committee staff, inspectors, heads above)."""
+        from portal.permissions import scope_paths
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        headed = RoleAssignment.objects.current().filter(user=user, role="head").values("unit")
+        return self.filter(
+            Q(sent_by=user) | Q(unit__in=headed) | path_prefix_q("unit__path", scope_paths(user))
+        )
+
+    def for_list(self) -> UrgingQuerySet:
+        return self.select_related("unit", "sent_by", "answered_by").prefetch_related("items")
+
+
+class Urging(models.Model):
+    class Status(models.TextChoices):
+        SENT = "sent", _("Waiting for the unit's answer")
+        ANSWERED = "answered", _("Answered")
+
+    TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+        "send": ((), "sent"),
+        "answer": (("sent",), "answered"),
+    }
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="urgings", verbose_name=_("unit"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SENT)
+    answer = models.TextField(_("what will be done"), blank=True)
+    answer_by = models.DateField(_("by"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = UrgingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("urging")
+        verbose_name_plural = _("urgings")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} · {self.sent_at:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("urging-detail", args=[self.pk])
+
+
+class UrgingItem(models.Model):
+    """One overdue item named in an urging: a proposal, a pilot, a case or an obstacle."""
+
+    class Kind(models.TextChoices):
+        PROPOSAL = "proposal", _("Proposal awaiting a decision")
+        PILOT = "pilot", _("Pilot behind schedule")
+        CASE = "case", _("Accountability case")
+        OBSTACLE = "obstacle", _("Unanswered obstacle")
+
+    urging = models.ForeignKey(Urging, on_delete=models.PROTECT, related_name="items")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField(_("title"), max_length=300)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["urging", "kind", "object_id"], name="urging_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
+
+
+class UrgingTransition(TransitionBase):
+    urging = models.ForeignKey(Urging, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=24, choices=Urging.Status.choices)
+    to_status = models.CharField(_("to"), max_length=24, choices=Urging.Status.choices)
+
+    class Meta(TransitionBase.Meta):
+        verbose_name = _("urging transition")
+        verbose_name_plural = _("urging transitions")
+
+    def __str__(self) -> str:
+        return f"{self.urging_id}: {self.from_status} → {self.to_status}"

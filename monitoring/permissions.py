@@ -1,0 +1,20 @@
+"""Who may urge a unit and answer an urging; views and the API load urgings through here."""
+
+from __future__ import annotations
+
+from monitoring.models import Urging
+from portal.models import RoleAssignment, Unit, User
+from portal.permissions import covers, has_role, heads_above, load_visible
+
+
+def get_urging_for(user: User, pk: int) -> Urging:
+    return load_visible(user, Urging.objects.visible_to(user).for_list(), pk=pk)
+
+
+def may_urge(user: User, unit: Unit) -> bool:
+    """Organisation Committee staff covering the unit, or the head of a unit above it."""
+    return covers(user, RoleAssignment.Role.ORGCOM, unit) or heads_above(user, unit)
+
+
+def is_unit_head(user: User, urging: Urging) -> bool:
+    return has_role(user, RoleAssignment.Role.HEAD, urging.unit)

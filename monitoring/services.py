@@ -1,0 +1,83 @@
+"""Urging, one function per verb on the workflow helper: sending a notice that names a unit's
+overdue items, and the unit head's answer (what will be done, by when)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from monitoring import items, permissions
+from monitoring.models import Urging, UrgingItem
+from portal.errors import IncompleteInput
+from portal.models import RoleAssignment, Unit, User
+from portal.workflow import Workflow, ensure, required_text, tell
+
+RULES = {
+    "answer": (permissions.is_unit_head, gettext_lazy("Only the head of the urged unit answers the urging.")),
+}
+FLOW = Workflow(
+    model=Urging,
+    rules=RULES,
+    related=("unit",),
+    refused=gettext_lazy("This action is not allowed while the urging is “%(status)s”."),
+)
+MAX_ITEMS = 100
+
+
+def check_send(*, actor: User, unit: Unit) -> None:
+    """403 unless the person may urge this unit: asked before the body's items are read."""
+    ensure(
+        permissions.may_urge(actor, unit),
+        _("Only Organisation Committee staff covering the unit, or a head above it, urge it."),
+    )
+
+
+@transaction.atomic
+def urging_send(*, actor: User, unit: Unit, item_refs: list[tuple[str, int]], note: str = "") -> Urging:
+    """Name overdue items of the unit that the sender can see; anything else is refused (400)."""
+    check_send(actor=actor, unit=unit)
+    if not item_refs:
+        raise IncompleteInput({"items": _("Name at least one overdue item.")})
+    if len(item_refs) > MAX_ITEMS:
+        raise IncompleteInput({"items": _("At most %(n)s items in one urging.") % {"n": MAX_ITEMS}})
+    overdue = {
+        (kind, obj.pk): obj for kind, objects in items.overdue_in(actor, unit).items() for obj in objects
+    }
+    refused = [f"{kind} {pk}" for kind, pk in item_refs if (kind, pk) not in overdue]
+    if refused:
+        raise IncompleteInput(
+            {
+                "items": _("Not an overdue item of this unit that you can see: %(items)s")
+                % {"items": ", ".join(refused)}
+            }
+        )
+    urging = Urging(unit=unit, sent_by=actor, note=(note or "").strip())
+    FLOW.record(urging, action="send", actor=actor)
+    for kind, pk in dict.fromkeys(item_refs):
+        UrgingItem.objects.create(
+            urging=urging, kind=kind, object_id=pk, title=items.title_of(kind, overdue[kind, pk])
+        )
+    tell([RoleAssignment.objects.head_of(unit)], "urging_event", urging, urging=urging,
+         headline=gettext_lazy("Your unit is urged to clear its overdue items."))  # fmt: skip
+    return urging
+
+
+@transaction.atomic
+def urging_answer(*, actor: User, urging: Urging, note: str, by: datetime.date) -> Urging:
+    urging, to_status = FLOW.begin(urging, actor=actor, action="answer")
+    note = required_text(note, "note")
+    if by is None:
+        raise IncompleteInput({"by": _("Say by when.")})
+    if by < timezone.localdate():
+        raise IncompleteInput({"by": _("The date cannot be in the past.")})
+    urging.answer, urging.answer_by = note, by
+    urging.answered_by, urging.answered_at = actor, timezone.now()
+    FLOW.record(urging, action="answer", actor=actor, to_status=to_status, note=note,
+                params={"by": by.isoformat()})  # fmt: skip
+    tell([urging.sent_by], "urging_event", urging, urging=urging,
+         headline=gettext_lazy("The urged unit has answered."))  # fmt: skip
+    return urging
