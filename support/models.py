@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from pilots.models import Pilot, ProgressReport
@@ -38,7 +39,7 @@ class Obstacle(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Waiting for an answer")
         ANSWERED = "answered", _("Answered")
-        CLEARED = "cleared", _("Cleared")
+        CLEARED = "cleared", pgettext_lazy("obstacle status", "Cleared")
 
     class Kind(models.TextChoices):
         LEGAL = "legal", _("Legal basis unclear or conflicting")
