@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from monitoring import items, services
-from monitoring.models import Urging, UrgingItem
+from monitoring import items, permissions, services
+from monitoring.models import PeriodicReview, Urging, UrgingItem
 from monitoring.permissions import get_urging_for
+from monitoring.summary import summary
+from portal.errors import NotAllowed
 from portal.models import Unit
+from portal.permissions import roles_of, visible_units
 from portal.text import reject_control_characters
 
 TEXT_LIMIT = 20_000
@@ -107,3 +114,87 @@ class UrgingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         services.FLOW.check(actor=request.user, obj=urging, action="answer")  # 403, 409 before the body
         urging = services.urging_answer(actor=request.user, urging=urging, **_body(request, UrgingAnswerBody))
         return self._urging(urging)
+
+
+def _period(params) -> tuple[datetime.date, datetime.date]:
+    """`from` and `to` (ISO dates; this year so far when left out); 400 when unreadable."""
+    today = timezone.localdate()
+    found = {}
+    for name, default in (("from", datetime.date(today.year, 1, 1)), ("to", today)):
+        raw = params.get(name, "")
+        try:
+            found[name] = datetime.date.fromisoformat(raw) if raw else default
+        except ValueError:
+            raise serializers.ValidationError({name: [_("Give a date as YYYY-MM-DD.")]}) from None
+    if found["to"] < found["from"]:
+        raise serializers.ValidationError({"to": [_("The period cannot end before it starts.")]})
+    return found["from"], found["to"]
+
+
+def report_unit(request, code) -> Unit:
+    """The unit asked for: 400 when unknown, 403 unless the caller reports on it."""
+    unit = Unit.objects.filter(code=code).first() if isinstance(code, str) and 0 < len(code) <= 32 else None
+    if unit is None:
+        raise serializers.ValidationError({"unit": [_("No unit has this code.")]})
+    if not permissions.may_report_on(request.user, unit):
+        raise NotAllowed(_("Only Organisation Committee staff and heads report on this unit."))
+    return unit
+
+
+class ReportSummaryView(APIView):
+    """`GET /api/v1/reports/summary/?unit=&from=&to=` (CONTRACT, Reports)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unit", str, required=True), OpenApiParameter("from", OpenApiTypes.DATE),
+                    OpenApiParameter("to", OpenApiTypes.DATE)],
+        responses=OpenApiTypes.OBJECT,
+    )  # fmt: skip
+    def get(self, request):
+        if (
+            not any(role in ("orgcom", "head") for role in roles_of(request.user))
+            and not request.user.is_superuser
+        ):
+            raise NotAllowed(_("Only Organisation Committee staff and heads run reports."))
+        unit = report_unit(request, request.query_params.get("unit"))
+        start, end = _period(request.query_params)
+        return Response(summary(request.user, unit, start, end))
+
+
+class PeriodicReviewSerializer(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = PeriodicReview
+        fields = ["id", "unit", "kind", "period_start", "period_end", "findings", "figures", "created_by",
+                  "created_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class PeriodicReviewBody(serializers.Serializer):
+    unit = serializers.CharField(max_length=32)
+    kind = serializers.ChoiceField(choices=PeriodicReview.Kind.values)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    findings = text()
+
+
+class PeriodicReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Sơ kết / tổng kết of the units the caller sees; staff and heads over a unit record one."""
+
+    serializer_class = PeriodicReviewSerializer
+    lookup_value_regex = "[0-9]{1,18}"
+
+    def get_queryset(self):
+        return PeriodicReview.objects.filter(unit__in=visible_units(self.request.user)).select_related(
+            "unit", "created_by"
+        )
+
+    @extend_schema(request=PeriodicReviewBody, responses={201: PeriodicReviewSerializer})
+    def create(self, request):
+        code = request.data.get("unit") if hasattr(request.data, "get") else None
+        unit = report_unit(request, code)  # 400, 403 before the rest of the body
+        data = _body(request, PeriodicReviewBody)
+        data.pop("unit")
+        review = services.review_record(actor=request.user, unit=unit, **data)
+        return Response(PeriodicReviewSerializer(review).data, status=status.HTTP_201_CREATED)

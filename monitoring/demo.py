@@ -38,3 +38,22 @@ def seed(users: dict[str, User]) -> int:
         note="Đề xuất đã quá hạn quyết định; đề nghị đồng chí chỉ đạo giải quyết dứt điểm.",
     )  # fmt: skip
     return 1
+
+
+def seed_review(users: dict[str, User]) -> int:
+    """A preliminary review (sơ kết) of the province for the current half-year."""
+    from monitoring.models import PeriodicReview
+
+    unit = Unit.objects.get(code="UBND")
+    if PeriodicReview.objects.filter(unit=unit).exists():
+        return 0
+    today = timezone.localdate()
+    first_half = today.month <= 6
+    start = datetime.date(today.year, 1 if first_half else 7, 1)
+    end = datetime.date(today.year, 6, 30) if first_half else datetime.date(today.year, 12, 31)
+    services.review_record(
+        actor=users["orgcom"], unit=unit, kind="preliminary", period_start=start, period_end=end,
+        findings="Các đơn vị đã tiếp nhận, xem xét đề xuất đúng hạn; "
+        "cần nhân rộng mô hình một cửa liên thông.",
+    )  # fmt: skip
+    return 1

@@ -107,3 +107,37 @@ class UrgingTransition(TransitionBase):
 
     def __str__(self) -> str:
         return f"{self.urging_id}: {self.from_status} → {self.to_status}"
+
+
+class PeriodicReview(models.Model):
+    """Sơ kết / tổng kết (KL 3.2): a unit's review of a period, with the report figures of that unit
+    and period frozen into it when it is recorded."""
+
+    class Kind(models.TextChoices):
+        PRELIMINARY = "preliminary", _("Preliminary review (sơ kết)")
+        FINAL = "final", _("Final review (tổng kết)")
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="periodic_reviews", verbose_name=_("unit")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    findings = models.TextField(_("findings"))
+    figures = models.JSONField(_("figures"), default=dict, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("periodic review")
+        verbose_name_plural = _("periodic reviews")
+        ordering = ["-period_end", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="review_period_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} · {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"

@@ -18,3 +18,8 @@ def may_urge(user: User, unit: Unit) -> bool:
 
 def is_unit_head(user: User, urging: Urging) -> bool:
     return has_role(user, RoleAssignment.Role.HEAD, urging.unit)
+
+
+def may_report_on(user: User, unit: Unit) -> bool:
+    """Organisation Committee staff covering the unit, and the heads over it (its own included)."""
+    return covers(user, RoleAssignment.Role.ORGCOM, unit) or covers(user, RoleAssignment.Role.HEAD, unit)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from monitoring import items, permissions
-from monitoring.models import Urging, UrgingItem
+from monitoring.models import PeriodicReview, Urging, UrgingItem
 from portal.errors import IncompleteInput
 from portal.models import RoleAssignment, Unit, User
 from portal.workflow import Workflow, ensure, required_text, tell
@@ -81,3 +81,33 @@ def urging_answer(*, actor: User, urging: Urging, note: str, by: datetime.date) 
     tell([urging.sent_by], "urging_event", urging, urging=urging,
          headline=gettext_lazy("The urged unit has answered."))  # fmt: skip
     return urging
+
+
+@transaction.atomic
+def review_record(
+    *,
+    actor: User,
+    unit: Unit,
+    kind: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    findings: str,
+) -> PeriodicReview:
+    """A preliminary or final review of a unit and period; the figures of that moment are frozen in."""
+    from monitoring.summary import summary
+
+    ensure(
+        permissions.may_report_on(actor, unit),
+        _("Only Organisation Committee staff or a head over the unit record its review."),
+    )
+    if kind not in PeriodicReview.Kind.values:
+        raise IncompleteInput({"kind": _("Choose preliminary or final.")})
+    if period_end < period_start:
+        raise IncompleteInput({"period_end": _("The period cannot end before it starts.")})
+    review = PeriodicReview(
+        unit=unit, kind=kind, period_start=period_start, period_end=period_end, created_by=actor,
+        findings=required_text(findings, "findings"), figures=summary(actor, unit, period_start, period_end),
+    )  # fmt: skip
+    review._change_reason = f"review recorded by {actor.username}"
+    review.save()
+    return review

@@ -52,7 +52,7 @@ def seed(users: dict[str, User]) -> int:
             resources="Tổ công tác 3 người; phần mềm dùng chung của tỉnh.", implementers=implementers,
             indicators=INDICATORS,
         )  # fmt: skip
-        _walk(pilot, head, author, state)
+        walk(pilot, head, author, state)
         created += 1
     return created
 
@@ -68,7 +68,7 @@ def approved_proposal(author: User, title: str) -> Proposal:
     return Proposal.objects.get(pk=proposal.pk)
 
 
-def _walk(pilot: Pilot, head: User, author: User, state: str) -> None:
+def walk(pilot: Pilot, head: User, author: User, state: str) -> None:
     implementer = pilot.implementers.order_by("pk").first()
     if state in ("planned",):
         return

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "pilots",
     "accountability",
     "support",
+    "recognition",
+    "replication",
     "monitoring",
 ]
 
@@ -200,6 +202,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cổng đổi mới sáng tạo <no-reply@localhost>")
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# The public transparency page (Art. 4) at /public/: published models and issued documents.
+PORTAL_PUBLIC_PAGE = env_flag("PORTAL_PUBLIC_PAGE", default=DEBUG)
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

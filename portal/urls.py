@@ -7,11 +7,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from accountability.api import CaseViewSet
-from monitoring.api import UrgingViewSet
+from monitoring.api import PeriodicReviewViewSet, ReportSummaryView, UrgingViewSet
 from pilots.api import PilotViewSet
 from portal import api, views
 from portal.converters import CodeConverter, IdConverter
 from proposals.api import ProposalViewSet
+from recognition.api import PersonRecordView, RewardViewSet
+from replication.api import InstitutionalisationViewSet, ModelViewSet
+from replication.views import public_page
 from support.api import ObstacleViewSet, PilotObstaclesView
 
 register_converter(IdConverter, "id")
@@ -24,6 +27,10 @@ router.register("pilots", PilotViewSet, basename="api-pilot")
 router.register("cases", CaseViewSet, basename="api-case")
 router.register("obstacles", ObstacleViewSet, basename="api-obstacle")
 router.register("urgings", UrgingViewSet, basename="api-urging")
+router.register("rewards", RewardViewSet, basename="api-reward")
+router.register("models", ModelViewSet, basename="api-model")
+router.register("reviews", PeriodicReviewViewSet, basename="api-review")
+router.register("institutionalisations", InstitutionalisationViewSet, basename="api-institutionalisation")
 
 api_urls = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
@@ -32,6 +39,8 @@ api_urls = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("pilots/<id:pk>/obstacles/", PilotObstaclesView.as_view(), name="api-pilot-obstacles"),
+    path("people/<str:username>/record/", PersonRecordView.as_view(), name="api-person-record"),
+    path("reports/summary/", ReportSummaryView.as_view(), name="api-report-summary"),
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", views.api_fallback, name="api-fallback"),
 ]
@@ -47,6 +56,9 @@ urlpatterns = [
     path("cases/", include("accountability.urls")),
     path("obstacles/", include("support.urls")),
     path("urgings/", include("monitoring.urls")),
+    path("models/", include("replication.urls")),
+    path("public/", public_page, name="public"),
+    path("", include("recognition.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -43,12 +43,12 @@ class ProposalSerializer(serializers.ModelSerializer):
             "expected_results", "risks", "conflict_of_interest", "conditions_confirmed",
             "status", "author", "unit", "reviewer_unit", "received_on", "decision_due", "decision_mode",
             "created_at", "is_overdue", "party_opinion", "party_supports", "votes_for", "votes_against",
-            "votes_abstain", "head_vote", "responsibility_statement", "decided_on",
+            "votes_abstain", "head_vote", "responsibility_statement", "decided_on", "adopted_from",
         ]  # fmt: skip
         read_only_fields = [
             "status", "author", "unit", "reviewer_unit", "received_on", "decision_due", "decision_mode",
             "created_at", "party_opinion", "party_supports", "votes_for", "votes_against", "votes_abstain",
-            "head_vote", "responsibility_statement", "decided_on",
+            "head_vote", "responsibility_statement", "decided_on", "adopted_from",
         ]  # fmt: skip
         extra_kwargs = {
             name: {"max_length": TEXT_LIMIT, "validators": [reject_control_characters]}

@@ -224,6 +224,10 @@ class Proposal(models.Model):
         verbose_name=_("co-implementers"),
     )
     received_on = models.DateField(_("received on"), null=True, blank=True)
+    adopted_from = models.PositiveBigIntegerField(
+        _("adopted from model"), null=True, blank=True, editable=False,
+        help_text=_("The model of the library this proposal replicates (set when it is adopted)."),
+    )  # fmt: skip
     decision_due = models.DateField(_("decision due"), null=True, blank=True)
     decision_mode = models.CharField(_("decision"), max_length=16, choices=Mode.choices, blank=True)
     party_opinion = models.TextField(_("Opinion of the Party committee at the same level"), blank=True)

@@ -82,10 +82,12 @@ FLOW = Workflow(
 
 
 @transaction.atomic
-def proposal_create(*, author: User, data: dict[str, Any]) -> Proposal:
-    """A new draft in the author's unit."""
+def proposal_create(*, author: User, data: dict[str, Any], adopted_from: int | None = None) -> Proposal:
+    """A new draft in the author's unit (a replication of a library model when `adopted_from`)."""
     ensure(permissions.can_create(author), _("You need an open unit to write a proposal."))
-    proposal = Proposal(author=author, unit=author.unit, reviewer_unit=reviewer_unit_for(author))
+    proposal = Proposal(
+        author=author, unit=author.unit, reviewer_unit=reviewer_unit_for(author), adopted_from=adopted_from
+    )
     for field in CONTENT_FIELDS:
         if field in data:
             setattr(proposal, field, data[field])

@@ -1,4 +1,4 @@
-"""Template filters: money as `1.234.567 ₫`."""
+"""Template filters: money as `1.234.567 ₫`; a dictionary looked up by a variable key."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -18,3 +18,9 @@ def vnd(value) -> str:
         return ""
     sign = "-" if amount < 0 else ""
     return f"{sign}{abs(amount):,}".replace(",", ".") + " ₫"
+
+
+@register.filter
+def dict_get(mapping, key):
+    """`mapping|dict_get:key` — a dictionary's value for a key a template holds in a variable."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

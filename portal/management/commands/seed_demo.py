@@ -91,8 +91,13 @@ class Command(BaseCommand):
 
             support_demo.seed(users)
             from monitoring import demo as monitoring_demo
+            from recognition import demo as recognition_demo
+            from replication import demo as replication_demo
 
             monitoring_demo.seed(users)
+            recognition_demo.seed(users)
+            replication_demo.seed(users)
+            monitoring_demo.seed_review(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo ready: {len(PEOPLE) + 1} users, {len(units)} units, "

@@ -1,0 +1,117 @@
+"""The summary of a unit's subtree and a period (CONTRACT, Reports): counts over what the caller
+may see, for proposals created in the period — their decisions, pilots, cases, rewards, models —
+and the obstacles raised and urgings sent in it; every status, outcome, result and kind present,
+with 0 where none. Counted in the database with aggregate FILTER clauses."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from accountability.models import Case
+from monitoring import figures
+from monitoring.models import Urging
+from pilots.models import Pilot, ProgressReport
+from portal.models import Unit, User, path_prefix_q
+from portal.permissions import visible_units
+from portal.workdays import working_days_between
+from proposals.models import Proposal
+from recognition.models import Reward
+from replication.models import InnovationModel, Institutionalisation
+from support.models import Obstacle
+
+
+def _counts(queryset, field: str, values: list[str]) -> dict[str, int]:
+    found = dict(queryset.order_by().values_list(field).annotate(n=Count("pk", distinct=True)))
+    return {value: found.get(value, 0) for value in values}
+
+
+def _proposals(user: User, unit: Unit, start: datetime.date, end: datetime.date):
+    return Proposal.objects.visible_to(user).filter(
+        path_prefix_q("unit__path", [unit.path]), created_at__date__gte=start, created_at__date__lte=end
+    )
+
+
+def summary(user: User, unit: Unit, start: datetime.date, end: datetime.date) -> dict:
+    today = timezone.localdate()
+    proposals = _proposals(user, unit, start, end)
+    ids = proposals.values("pk")
+    decided = Q(decided_on__isnull=False, decision_due__isnull=False)
+    decisions = proposals.aggregate(
+        on_time=Count("pk", filter=decided & Q(decided_on__lte=F("decision_due")), distinct=True),
+        late=Count("pk", filter=decided & Q(decided_on__gt=F("decision_due")), distinct=True),
+        pending_overdue=Count(
+            "pk", filter=Q(status=Proposal.Status.SUBMITTED, decision_due__lt=today), distinct=True
+        ),
+    )
+    spans = [
+        working_days_between(received, decided_on)
+        for received, decided_on in proposals.filter(decided_on__isnull=False, received_on__isnull=False)
+        .values_list("received_on", "decided_on").distinct()
+    ]  # fmt: skip
+    by_status = _counts(proposals, "status", Proposal.Status.values)
+    pilots = Pilot.objects.filter(proposal__in=ids)
+    cases = Case.objects.filter(proposal__in=ids).filter(pk__in=Case.objects.visible_to(user).values("pk"))
+    models = InnovationModel.objects.filter(pilot__in=pilots.values("pk"))
+    open_report = [ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION]
+    late_reports = ProgressReport.objects.filter(
+        pilot__in=pilots.values("pk"), status__in=open_report, due_date__lt=today
+    )
+    rewards = Reward.objects.filter(pilot__in=pilots.values("pk"))
+    issued = Institutionalisation.objects.filter(
+        model__in=models.values("pk"), status=Institutionalisation.Status.ISSUED
+    )
+    visible_obstacles = Obstacle.objects.visible_to(user)
+    visible_urgings = Urging.objects.visible_to(user)
+    return {
+        "unit": unit.code, "from": start.isoformat(), "to": end.isoformat(),
+        "proposals": {
+            "by_status": by_status,
+            "decided_on_time": decisions["on_time"], "decided_late": decisions["late"],
+            "pending_overdue": decisions["pending_overdue"],
+            "approved_by_vote": by_status[Proposal.Status.APPROVED],
+            "approved_by_override": by_status[Proposal.Status.APPROVED_BY_HEAD],
+            "median_working_days_to_decision": statistics.median(spans) if spans else None,
+        },
+        "pilots": {
+            "by_status": _counts(pilots, "status", Pilot.Status.values),
+            "reports_overdue": late_reports.count(),
+            "outcomes": _counts(pilots, "outcome", Pilot.Outcome.values),
+            "damage_vnd": pilots.filter(damage=True).aggregate(total=Sum("damage_vnd"))["total"] or 0,
+        },
+        "cases": {
+            "by_status": _counts(cases, "status", Case.Status.values),
+            "by_result": _counts(cases, "result", Case.Result.values),
+        },
+        "rewards": {"by_kind": _counts(rewards, "kind", Reward.Kind.values)},
+        "models": {
+            "published": models.count(),
+            "adoptions": Proposal.objects.filter(adopted_from__in=models.values("pk")).count(),
+            "institutionalised": issued.count(),
+        },
+        "obstacles": figures.obstacle_figures(unit, start, end, visible_obstacles),
+        "urgings": figures.urging_figures(unit, start, end, visible_urgings),
+        "children": [_child(user, c, start, end, today) for c in visible_units(user).filter(parent=unit)],
+    }  # fmt: skip
+
+
+def _child(user: User, child: Unit, start: datetime.date, end: datetime.date, today: datetime.date) -> dict:
+    proposals = _proposals(user, child, start, end)
+    approved = Q(status__in=[Proposal.Status.APPROVED, Proposal.Status.APPROVED_BY_HEAD])
+    overdue = Q(status=Proposal.Status.SUBMITTED, decision_due__lt=today)
+    counts = proposals.aggregate(
+        proposals=Count("pk", distinct=True),
+        approved=Count("pk", filter=approved, distinct=True),
+        overdue=Count("pk", filter=overdue, distinct=True),
+    )
+    return {
+        "unit": child.code,
+        "name": child.name,
+        "proposals": counts["proposals"],
+        "approved": counts["approved"],
+        "pilots": Pilot.objects.filter(proposal__in=proposals.values("pk")).count(),
+        "overdue": counts["overdue"],
+    }
