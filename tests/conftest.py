@@ -91,6 +91,12 @@ def api():
 
 
 @pytest.fixture
+def as_(demo, api):
+    """An API client signed in as a demo user: `as_("head_a").get(...)`."""
+    return lambda username: api(demo[username])
+
+
+@pytest.fixture
 def demo_full(db) -> dict[str, User]:
     """Everything `make run` shows: the organisation and the demo proposals in every state."""
     call_command("seed_demo", "--force", verbosity=0)

@@ -11,11 +11,6 @@ from tests.proposals.conftest import make_proposal
 
 
 @pytest.fixture
-def as_(demo, api):
-    return lambda username: api(demo[username])
-
-
-@pytest.fixture
 def late(demo, time_machine):
     """cadre_b's proposal, submitted to head_b (SNV) and left undecided past its due date; and a
     proposal of SNV still within its time."""
