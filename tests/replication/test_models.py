@@ -117,3 +117,11 @@ def test_the_model_pages_and_the_public_page(as_, demo, client, settings):
     settings.PORTAL_PUBLIC_PAGE = False
     assert client.get("/public/").status_code == 404
     assert InnovationModel.objects.count() == 1
+
+
+def test_the_adopted_proposal_page_links_its_model(as_, demo, client):
+    model = published(as_, demo)
+    proposal_id = as_("cadre_b").post(f"{API}{model['id']}/adopt/").json()["proposal"]
+    client.force_login(demo["cadre_b"])
+    page = client.get(f"/proposals/{proposal_id}/").content.decode()
+    assert 'data-testid="adopted-from"' in page and f'href="/models/{model["id"]}/"' in page
