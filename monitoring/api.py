@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,8 +14,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from monitoring import items, permissions, services
-from monitoring.models import PeriodicReview, Urging, UrgingItem
+from monitoring import exports, items, permissions, services
+from monitoring.models import PeriodicReview, ReportSnapshot, Urging, UrgingItem
 from monitoring.permissions import get_urging_for
 from monitoring.summary import summary
 from portal.errors import NotAllowed
@@ -23,6 +24,7 @@ from portal.permissions import roles_of, visible_units
 from portal.text import reject_control_characters
 
 TEXT_LIMIT = 20_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def text(**kwargs) -> serializers.CharField:
@@ -149,15 +151,90 @@ class ReportSummaryView(APIView):
                     OpenApiParameter("to", OpenApiTypes.DATE)],
         responses=OpenApiTypes.OBJECT,
     )  # fmt: skip
+    def perform_content_negotiation(self, request, force=False):
+        # `?format=xlsx|pdf` names a download, not a DRF renderer.
+        return super().perform_content_negotiation(request, force=force or _download(request) is not None)
+
     def get(self, request):
-        if (
-            not any(role in ("orgcom", "head") for role in roles_of(request.user))
-            and not request.user.is_superuser
-        ):
+        if not request.user.is_superuser and not {"orgcom", "head"} & set(roles_of(request.user)):
             raise NotAllowed(_("Only Organisation Committee staff and heads run reports."))
         unit = report_unit(request, request.query_params.get("unit"))
         start, end = _period(request.query_params)
-        return Response(summary(request.user, unit, start, end))
+        figures = summary(request.user, unit, start, end)
+        kind = _download(request)
+        if kind is None:
+            return Response(figures)
+        return report_file(figures, unit, request.user, kind, f"bao-cao-{unit.code}-{start}-{end}")
+
+
+def _download(request) -> str | None:
+    wanted = request.query_params.get("format")
+    return wanted if wanted in ("xlsx", "pdf") else None
+
+
+def report_file(figures: dict, unit: Unit, reader, kind: str, stem: str) -> HttpResponse:
+    """The figures as an XLSX or PDF download."""
+    if kind == "xlsx":
+        content, content_type = exports.summary_xlsx(figures, unit.name), XLSX
+    else:
+        content, content_type = exports.summary_pdf(figures, unit, reader), "application/pdf"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ReportSnapshot
+        fields = [
+            "id", "unit", "period", "period_start", "period_end", "figures", "sha256", "created_by",
+            "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class SnapshotBody(serializers.Serializer):
+    unit = serializers.CharField(max_length=32)
+    period = serializers.RegexField(r"^\d{4}(-H[12])?$", max_length=7)
+
+
+class SnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Frozen periodic reports of the units the caller may report on; staff freeze one."""
+
+    serializer_class = SnapshotSerializer
+    lookup_value_regex = "[0-9]{1,18}"
+
+    def get_queryset(self):
+        user = self.request.user
+        units = [unit.pk for unit in visible_units(user) if permissions.may_report_on(user, unit)]
+        queryset = ReportSnapshot.objects.filter(unit__in=units).select_related("unit", "created_by")
+        if self.request.query_params.get("unit"):
+            queryset = queryset.filter(unit__code=self.request.query_params["unit"][:32])
+        return queryset
+
+    @extend_schema(request=SnapshotBody, responses={201: SnapshotSerializer})
+    def create(self, request):
+        code = request.data.get("unit") if hasattr(request.data, "get") else None
+        unit = report_unit(request, code)
+        data = _body(request, SnapshotBody)
+        snapshot = services.snapshot_freeze(actor=request.user, unit=unit, period=data["period"])
+        return Response(SnapshotSerializer(snapshot).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="file/(?P<kind>xlsx|pdf)")
+    def file(self, request, pk=None, kind=None):
+        """The XLSX or PDF frozen with the snapshot."""
+        snapshot = self.get_object()
+        stored, content_type = (snapshot.xlsx, XLSX) if kind == "xlsx" else (snapshot.pdf, "application/pdf")
+        with stored.open("rb") as handle:
+            response = HttpResponse(handle.read(), content_type=content_type)
+        name = f"bao-cao-{snapshot.unit.code}-{snapshot.period}.{kind}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 class PeriodicReviewSerializer(serializers.ModelSerializer):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.models import RoleAssignment, TransitionBase, Unit, path_prefix_q
+from portal.storage import private_storage
 
 
 class UrgingQuerySet(models.QuerySet):
@@ -141,3 +142,35 @@ class PeriodicReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.code} · {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
+
+
+def snapshot_path(instance: ReportSnapshot, filename: str) -> str:
+    return f"reports/{instance.unit.code}/{instance.period}-{instance.sha256[:16]}-{filename}"
+
+
+class ReportSnapshot(models.Model):
+    """A frozen periodic report (KL 3.2 "định kỳ báo cáo"): the figures of a unit and a period as
+    they stood when it was frozen, with the XLSX and PDF drawn from them and the SHA-256 of the
+    figures. Nothing later changes it."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="report_snapshots", verbose_name=_("unit")
+    )
+    period = models.CharField(_("period"), max_length=7)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    figures = models.JSONField(_("figures"), editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    xlsx = models.FileField(upload_to=snapshot_path, storage=private_storage, max_length=255, editable=False)
+    pdf = models.FileField(upload_to=snapshot_path, storage=private_storage, max_length=255, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("frozen"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report snapshot")
+        verbose_name_plural = _("report snapshots")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} · {self.period}"

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from monitoring import items, permissions
-from monitoring.models import PeriodicReview, Urging, UrgingItem
+from monitoring.models import PeriodicReview, ReportSnapshot, Urging, UrgingItem
 from portal.errors import IncompleteInput
 from portal.models import RoleAssignment, Unit, User
+from portal.permissions import covers
 from portal.workflow import Workflow, ensure, required_text, tell
 
 RULES = {
@@ -111,3 +112,43 @@ def review_record(
     review._change_reason = f"review recorded by {actor.username}"
     review.save()
     return review
+
+
+def period_dates(period: str) -> tuple[datetime.date, datetime.date]:
+    """ "2026-H1" → 1/1–30/6, "2026-H2" → 1/7–31/12, "2026" → the year; 400 otherwise."""
+    year, _dash, half = (period or "").partition("-")
+    if not (year.isdigit() and len(year) == 4 and 2000 <= int(year) <= 2100 and half in ("", "H1", "H2")):
+        raise IncompleteInput({"period": _("Give the period as 2026-H1, 2026-H2 or 2026.")})
+    y = int(year)
+    if half == "H1":
+        return datetime.date(y, 1, 1), datetime.date(y, 6, 30)
+    if half == "H2":
+        return datetime.date(y, 7, 1), datetime.date(y, 12, 31)
+    return datetime.date(y, 1, 1), datetime.date(y, 12, 31)
+
+
+@transaction.atomic
+def snapshot_freeze(*, actor: User, unit: Unit, period: str) -> ReportSnapshot:
+    """Freeze the summary of a unit and period with its files and the SHA-256 of its figures."""
+    import hashlib
+    import json
+
+    from django.core.files.base import ContentFile
+
+    from monitoring import exports
+    from monitoring.summary import summary
+
+    ensure(
+        covers(actor, RoleAssignment.Role.ORGCOM, unit),
+        _("Only Organisation Committee staff covering the unit freeze its periodic report."),
+    )
+    start, end = period_dates(period)
+    figures = summary(actor, unit, start, end)
+    digest = hashlib.sha256(json.dumps(figures, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    snapshot = ReportSnapshot(unit=unit, period=period, period_start=start, period_end=end, figures=figures,
+                              sha256=digest, created_by=actor)  # fmt: skip
+    snapshot.xlsx.save("report.xlsx", ContentFile(exports.summary_xlsx(figures, unit.name)), save=False)
+    snapshot.pdf.save("report.pdf", ContentFile(exports.summary_pdf(figures, unit, actor)), save=False)
+    snapshot._change_reason = f"frozen by {actor.username}"
+    snapshot.save()
+    return snapshot

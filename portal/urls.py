@@ -7,7 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from accountability.api import CaseViewSet
-from monitoring.api import PeriodicReviewViewSet, ReportSummaryView, UrgingViewSet
+from monitoring.api import PeriodicReviewViewSet, ReportSummaryView, SnapshotViewSet, UrgingViewSet
+from monitoring.views import report_page
 from pilots.api import PilotViewSet
 from portal import api, views
 from portal.converters import CodeConverter, IdConverter
@@ -30,6 +31,7 @@ router.register("urgings", UrgingViewSet, basename="api-urging")
 router.register("rewards", RewardViewSet, basename="api-reward")
 router.register("models", ModelViewSet, basename="api-model")
 router.register("reviews", PeriodicReviewViewSet, basename="api-review")
+router.register("reports/snapshots", SnapshotViewSet, basename="api-report-snapshot")
 router.register("institutionalisations", InstitutionalisationViewSet, basename="api-institutionalisation")
 
 api_urls = [
@@ -56,6 +58,7 @@ urlpatterns = [
     path("cases/", include("accountability.urls")),
     path("obstacles/", include("support.urls")),
     path("urgings/", include("monitoring.urls")),
+    path("reports/", report_page, name="report"),
     path("models/", include("replication.urls")),
     path("public/", public_page, name="public"),
     path("", include("recognition.urls")),
