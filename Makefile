@@ -8,7 +8,7 @@ PORT ?= 8000
 # A throwaway key for test and lint runs only; production sets DJANGO_SECRET_KEY itself.
 TEST_SECRET := test-only-$(shell date +%s)-not-a-production-key-0123456789abcdefghijklmnop
 
-.PHONY: run test lint bench venv dev-venv messages translations clean
+.PHONY: campaign run test lint bench venv dev-venv messages translations clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +32,13 @@ run: venv translations
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-## test: the whole suite (PostgreSQL/Redis tests run when DATABASE_URL/REDIS_URL point at them)
+## test: the suite (PostgreSQL/Redis tests run when DATABASE_URL/REDIS_URL point at them)
 test: dev-venv translations
-	DJANGO_SECRET_KEY=$(TEST_SECRET) DJANGO_DEBUG=0 $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_SECRET_KEY=$(TEST_SECRET) DJANGO_DEBUG=0 $(VENV)/bin/pytest -m "not e2e and not campaign" $(PYTEST_ARGS)
+
+## campaign: the long runs — browser journeys (Playwright) and hostile-input campaigns (hypothesis)
+campaign: dev-venv translations
+	DJANGO_SECRET_KEY=$(TEST_SECRET) DJANGO_DEBUG=0 $(VENV)/bin/pytest -m "e2e or campaign" $(PYTEST_ARGS)
 
 ## lint: ruff, formatting, migrations up to date, deploy checks with production settings
 lint: dev-venv

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from django.forms.models import model_to_dict
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
@@ -14,6 +15,8 @@ from accountability.models import Case
 from tests.accountability.test_api import outcome_case
 from tests.conftest import api_client_for
 from tests.proposals.conftest import make_proposal
+
+pytestmark = pytest.mark.campaign  # `make campaign` (long; .ci/run runs it)
 
 examples = hypothesis_settings(
     max_examples=20,

@@ -54,6 +54,8 @@ from tests.conftest import api_client_for
 from tests.pilots.conftest import pilot_body
 from tests.proposals.conftest import make_proposal
 
+pytestmark = pytest.mark.campaign  # `make campaign` (long; .ci/run runs it)
+
 examples = hypothesis_settings(
     max_examples=25,
     deadline=None,

@@ -38,6 +38,8 @@ from proposals.models import (
 )
 from tests.proposals.conftest import make_proposal, plan
 
+pytestmark = pytest.mark.campaign  # `make campaign` (long; .ci/run runs it)
+
 examples = hypothesis_settings(
     max_examples=30,
     deadline=None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from django.forms.models import model_to_dict
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
@@ -16,6 +17,8 @@ from recognition.models import Reward
 from replication.models import InnovationModel, Institutionalisation
 from tests.conftest import api_client_for
 from tests.recognition.conftest import evaluated_pilot, post
+
+pytestmark = pytest.mark.campaign  # `make campaign` (long; .ci/run runs it)
 
 examples = hypothesis_settings(
     max_examples=20, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
