@@ -146,15 +146,17 @@ def report_unit(request, code) -> Unit:
 class ReportSummaryView(APIView):
     """`GET /api/v1/reports/summary/?unit=&from=&to=` (CONTRACT, Reports)."""
 
-    @extend_schema(
-        parameters=[OpenApiParameter("unit", str, required=True), OpenApiParameter("from", OpenApiTypes.DATE),
-                    OpenApiParameter("to", OpenApiTypes.DATE)],
-        responses=OpenApiTypes.OBJECT,
-    )  # fmt: skip
     def perform_content_negotiation(self, request, force=False):
         # `?format=xlsx|pdf` names a download, not a DRF renderer.
         return super().perform_content_negotiation(request, force=force or _download(request) is not None)
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("unit", str, required=True), OpenApiParameter("from", OpenApiTypes.DATE),
+            OpenApiParameter("to", OpenApiTypes.DATE), OpenApiParameter("format", str, enum=["xlsx", "pdf"]),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )  # fmt: skip
     def get(self, request):
         if not request.user.is_superuser and not {"orgcom", "head"} & set(roles_of(request.user)):
             raise NotAllowed(_("Only Organisation Committee staff and heads run reports."))
