@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.models import PeriodicReview
 from pilots.forms import long_text
 from proposals.forms import DateInput, StyledMixin
 
@@ -26,3 +27,17 @@ class UrgeForm(StyledMixin, forms.Form):
 class AnswerForm(StyledMixin, forms.Form):
     note = long_text(_("what will be done"))
     by = forms.DateField(label=_("by"), widget=DateInput())
+
+
+class ReviewForm(StyledMixin, forms.Form):
+    """Sơ kết / tổng kết of a unit the person reports on."""
+
+    unit = forms.ChoiceField(label=_("unit"))
+    kind = forms.ChoiceField(label=_("kind"), choices=PeriodicReview.Kind.choices)
+    period_start = forms.DateField(label=_("period from"), widget=DateInput())
+    period_end = forms.DateField(label=_("period until"), widget=DateInput())
+    findings = long_text(_("findings"))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(unit.code, unit.name) for unit in units]

@@ -177,3 +177,30 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "may_freeze": covers(request.user, RoleAssignment.Role.ORGCOM, unit),
     }  # fmt: skip
     return render(request, "monitoring/report.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_list(request: HttpRequest) -> HttpResponse:
+    """Sơ kết / tổng kết of the units the person sees, and the form for those who report on one."""
+    from monitoring.models import PeriodicReview
+
+    scope = visible_units(request.user).order_by("path")
+    units = [unit for unit in scope if permissions.may_report_on(request.user, unit)]
+    if request.method == "POST" and not units:
+        raise PermissionDenied
+    form = forms.ReviewForm(request.POST or None, units=units) if units else None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        unit = next(u for u in units if u.code == data.pop("unit"))
+        try:
+            services.review_record(actor=request.user, unit=unit, **data)
+        except IncompleteInput as error:
+            for field, message in error.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("The review is recorded with the figures of its period."))
+            return redirect("review-list")
+    reviews = PeriodicReview.objects.filter(unit__in=scope).select_related("unit", "created_by")[:50]
+    status = 400 if request.method == "POST" else 200
+    return render(request, "monitoring/reviews.html", {"reviews": reviews, "form": form}, status=status)

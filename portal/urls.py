@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from accountability.api import CaseViewSet
 from monitoring.api import PeriodicReviewViewSet, ReportSummaryView, SnapshotViewSet, UrgingViewSet
-from monitoring.views import report_page
+from monitoring.views import report_page, review_list
 from pilots.api import PilotViewSet
 from portal import api, views
 from portal.converters import CodeConverter, IdConverter
@@ -59,6 +59,7 @@ urlpatterns = [
     path("obstacles/", include("support.urls")),
     path("urgings/", include("monitoring.urls")),
     path("reports/", report_page, name="report"),
+    path("reviews/", review_list, name="review-list"),
     path("models/", include("replication.urls")),
     path("public/", public_page, name="public"),
     path("", include("recognition.urls")),

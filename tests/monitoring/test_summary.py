@@ -80,3 +80,16 @@ def test_a_periodic_review_freezes_the_figures_of_its_moment(as_, demo):
     assert review.figures == frozen  # later proposals change nothing
     assert as_("orgcom").get(f"/api/v1/reviews/{review.pk}/").json()["figures"] == frozen
     assert as_("head_a").get("/api/v1/reviews/").json()["count"] == 0  # the province's review is above her
+
+
+def test_the_reviews_page(demo, client):
+    client.force_login(demo["orgcom"])
+    form = {"unit": "UBND", "kind": "final", "period_start": "01/01/2026", "period_end": "31/12/2026",
+            "findings": "Tổng kết năm."}  # fmt: skip
+    assert client.post("/reviews/", form | {"findings": ""}).status_code == 400
+    assert client.post("/reviews/", form).status_code == 302
+    assert "Tổng kết năm." in client.get("/reviews/").content.decode()
+    assert PeriodicReview.objects.get().figures["unit"] == "UBND"
+    client.force_login(demo["cadre_a"])
+    assert client.post("/reviews/", form).status_code == 403
+    assert 'data-action="review"' not in client.get("/reviews/").content.decode()
