@@ -28,6 +28,8 @@ def test_obstacles_raised_answered_on_time_escalated_and_open(as_, demo, time_ma
     year = (today - datetime.timedelta(days=60), today)
     figures = obstacle_figures(Unit.objects.get(code="UBND"), *year)
     assert figures == {"raised": 4, "answered_on_time": 1, "escalated": 1, "open": 2}
+    period = {"unit": "UBND", "from": year[0].isoformat(), "to": year[1].isoformat()}
+    assert as_("orgcom").get("/api/v1/reports/summary/", period).json()["obstacles"] == figures
     assert obstacle_figures(Unit.objects.get(code="SNV"), *year) == {
         "raised": 0, "answered_on_time": 0, "escalated": 0, "open": 0,
     }  # fmt: skip
@@ -56,4 +58,8 @@ def test_urgings_sent_answered_and_items_cleared_within_10_working_days(as_, dem
                 "head_vote": "for", "mode": "pilot"}  # fmt: skip
     assert post(as_("head_b"), f"/api/v1/proposals/{overdue.pk}/decide/", decision).status_code == 200
     assert urging_figures(ubnd, *period)["items_cleared_in_10_working_days"] == 2
+    query = {"unit": "UBND", "from": period[0].isoformat(), "to": period[1].isoformat()}
+    assert as_("orgcom").get("/api/v1/reports/summary/", query).json()["urgings"] == {
+        "sent": 2, "answered": 1, "items_cleared_in_10_working_days": 2,
+    }  # fmt: skip
     assert urging_figures(Unit.objects.get(code="SKHDT"), *period)["sent"] == 0
