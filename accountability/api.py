@@ -13,17 +13,11 @@ from rest_framework.response import Response
 from accountability import permissions, services
 from accountability.models import Case, CaseAttachment, CaseExplanation, CaseReview, CaseTransition
 from accountability.permissions import get_case_for
-from portal.api import TransitionSerializerBase
+from portal.api import TransitionSerializerBase, text
 from portal.errors import NotAllowed
 from portal.models import User
 from portal.text import reject_control_characters
 from proposals.permissions import get_proposal_for
-
-TEXT_LIMIT = 20_000
-
-
-def text(**kwargs) -> serializers.CharField:
-    return serializers.CharField(max_length=TEXT_LIMIT, validators=[reject_control_characters], **kwargs)
 
 
 class CaseReviewSerializer(serializers.ModelSerializer):

@@ -18,17 +18,12 @@ from monitoring import exports, items, permissions, services
 from monitoring.models import PeriodicReview, ReportSnapshot, Urging, UrgingItem
 from monitoring.permissions import get_urging_for
 from monitoring.summary import summary
+from portal.api import text, validated
 from portal.errors import NotAllowed
 from portal.models import Unit
 from portal.permissions import roles_of, visible_units
-from portal.text import reject_control_characters
 
-TEXT_LIMIT = 20_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def text(**kwargs) -> serializers.CharField:
-    return serializers.CharField(max_length=TEXT_LIMIT, validators=[reject_control_characters], **kwargs)
 
 
 class UrgingItemSerializer(serializers.ModelSerializer):
@@ -75,12 +70,6 @@ class UrgingAnswerBody(serializers.Serializer):
     by = serializers.DateField()
 
 
-def _body(request, serializer_class) -> dict:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
-
-
 class UrgingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Urgings the caller may see; staff covering a unit or a head above it send one; the unit's
     head answers."""
@@ -104,7 +93,7 @@ class UrgingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if unit is None:
             raise serializers.ValidationError({"unit": [_("No unit has this code.")]})
         services.check_send(actor=request.user, unit=unit)  # 403 before the items are read
-        data = _body(request, UrgingSendBody)
+        data = validated(request, UrgingSendBody)
         refs = [(ref["kind"], ref["id"]) for ref in data["items"]]
         urging = services.urging_send(actor=request.user, unit=unit, item_refs=refs, note=data["note"])
         return self._urging(urging, status.HTTP_201_CREATED)
@@ -114,7 +103,9 @@ class UrgingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def answer(self, request, pk=None):
         urging = self.get_object()
         services.FLOW.check(actor=request.user, obj=urging, action="answer")  # 403, 409 before the body
-        urging = services.urging_answer(actor=request.user, urging=urging, **_body(request, UrgingAnswerBody))
+        urging = services.urging_answer(
+            actor=request.user, urging=urging, **validated(request, UrgingAnswerBody)
+        )
         return self._urging(urging)
 
 
@@ -222,7 +213,7 @@ class SnapshotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def create(self, request):
         code = request.data.get("unit") if hasattr(request.data, "get") else None
         unit = report_unit(request, code)
-        data = _body(request, SnapshotBody)
+        data = validated(request, SnapshotBody)
         snapshot = services.snapshot_freeze(actor=request.user, unit=unit, period=data["period"])
         return Response(SnapshotSerializer(snapshot).data, status=status.HTTP_201_CREATED)
 
@@ -273,7 +264,7 @@ class PeriodicReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def create(self, request):
         code = request.data.get("unit") if hasattr(request.data, "get") else None
         unit = report_unit(request, code)  # 400, 403 before the rest of the body
-        data = _body(request, PeriodicReviewBody)
+        data = validated(request, PeriodicReviewBody)
         data.pop("unit")
         review = services.review_record(actor=request.user, unit=unit, **data)
         return Response(PeriodicReviewSerializer(review).data, status=status.HTTP_201_CREATED)

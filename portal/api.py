@@ -17,6 +17,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from portal.errors import DomainError, IncompleteInput, NotAllowed
 from portal.models import Unit, User
 from portal.permissions import get_unit_for, roles_of, visible_units
+from portal.text import reject_control_characters
 from portal.voting import MAX_VOTES, Ballot
 
 
@@ -118,6 +119,21 @@ class CollectiveVoteSerializer(serializers.Serializer):
     votes_abstain = serializers.IntegerField(min_value=0, max_value=MAX_VOTES, required=False)
     head_vote = serializers.ChoiceField(choices=Ballot.choices[:2], required=False)
     votes = BallotSerializer(many=True, required=False, max_length=100)
+
+
+TEXT_LIMIT = 20_000
+
+
+def text(**kwargs) -> serializers.CharField:
+    """A text field of the API: at most 20,000 characters, no control characters."""
+    return serializers.CharField(max_length=TEXT_LIMIT, validators=[reject_control_characters], **kwargs)
+
+
+def validated(request, serializer_class) -> dict:
+    """The request body checked by `serializer_class` (400 with a message per field)."""
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
 
 
 class TransitionSerializerBase(serializers.ModelSerializer):

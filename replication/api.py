@@ -9,17 +9,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pilots.permissions import get_pilot_for
+from portal.api import text, validated
 from portal.text import reject_control_characters
 from proposals.models import Proposal
 from replication import services
 from replication.models import InnovationModel, Institutionalisation
 from replication.permissions import get_institutionalisation_for, get_model_for
-
-TEXT_LIMIT = 20_000
-
-
-def text(**kwargs) -> serializers.CharField:
-    return serializers.CharField(max_length=TEXT_LIMIT, validators=[reject_control_characters], **kwargs)
 
 
 def indicator_rows(pilot) -> list[dict]:
@@ -101,12 +96,6 @@ class AdvanceBody(serializers.Serializer):
     note = text(required=False, allow_blank=True, default="")
 
 
-def _body(request, serializer_class) -> dict:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
-
-
 class ModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The model library: every signed-in user browses and searches it."""
 
@@ -149,7 +138,7 @@ class ModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             services.check_publish(
                 actor=request.user, pilot=get_pilot_for(request.user, raw)
             )  # 403, 409 first
-        data = _body(request, ModelPublishBody)
+        data = validated(request, ModelPublishBody)
         pilot = get_pilot_for(request.user, data.pop("pilot"))
         model = services.model_publish(actor=request.user, pilot=pilot, **data)
         return Response(ModelSerializer(model).data, status=status.HTTP_201_CREATED)
@@ -166,7 +155,7 @@ class ModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         model = self.get_object()
         services.check_institutionalise(actor=request.user, model=model)  # 403 before the body
         item = services.institutionalise(
-            actor=request.user, model=model, **_body(request, InstitutionaliseBody)
+            actor=request.user, model=model, **validated(request, InstitutionaliseBody)
         )
         return Response(InstitutionalisationSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -189,6 +178,6 @@ class InstitutionalisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMix
         if isinstance(stage, str) and stage in services.STAGE_ACTIONS:
             services.check_advance(actor=request.user, item=item, stage=stage)  # 403, 409 before the body
         item = services.institutionalisation_advance(
-            actor=request.user, item=item, **_body(request, AdvanceBody)
+            actor=request.user, item=item, **validated(request, AdvanceBody)
         )
         return Response(InstitutionalisationSerializer(item).data)

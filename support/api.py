@@ -9,17 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pilots.permissions import get_pilot_for
-from portal.api import TransitionSerializerBase
-from portal.text import reject_control_characters
+from portal.api import TransitionSerializerBase, text, validated
 from support import services
 from support.models import Obstacle, ObstacleAttachment, ObstacleTransition
 from support.permissions import get_obstacle_for
-
-TEXT_LIMIT = 20_000
-
-
-def text(**kwargs) -> serializers.CharField:
-    return serializers.CharField(max_length=TEXT_LIMIT, validators=[reject_control_characters], **kwargs)
 
 
 class ObstacleFileSerializer(serializers.ModelSerializer):
@@ -76,12 +69,6 @@ class ObstacleTransitionSerializer(TransitionSerializerBase):
         model = ObstacleTransition
 
 
-def _body(request, serializer_class) -> dict:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
-
-
 class PilotObstaclesView(generics.ListAPIView):
     """`GET` the obstacles of a pilot (paginated); `POST` (an implementer) raises one."""
 
@@ -95,7 +82,7 @@ class PilotObstaclesView(generics.ListAPIView):
     def post(self, request, pk: int):
         pilot = get_pilot_for(request.user, int(pk))
         services.check_raise(actor=request.user, pilot=pilot)  # 403, 409 before the body
-        data = _body(request, ObstacleRaiseBody)
+        data = validated(request, ObstacleRaiseBody)
         report_id = data.pop("report", None)
         report = get_object_or_404(pilot.reports, pk=report_id) if report_id else None
         obstacle = services.obstacle_raise(actor=request.user, pilot=pilot, report=report, **data)
@@ -129,7 +116,7 @@ class ObstacleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def _act(self, request, name: str, body, service) -> Response:
         obstacle = self.get_object()
         services.FLOW.check(actor=request.user, obj=obstacle, action=name)  # 403, 409 before the body
-        service(actor=request.user, obstacle=obstacle, **_body(request, body))
+        service(actor=request.user, obstacle=obstacle, **validated(request, body))
         return Response(ObstacleSerializer(self.get_queryset().get(pk=obstacle.pk)).data)
 
     @extend_schema(request=AnswerBody, responses=ObstacleSerializer)
