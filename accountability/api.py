@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from accountability import permissions, services
 from accountability.models import Case, CaseAttachment, CaseExplanation, CaseReview, CaseTransition
 from accountability.permissions import get_case_for
-from portal.api import TransitionSerializerBase, text
+from portal.api import AttachmentSerializerBase, TransitionSerializerBase, text
 from portal.errors import NotAllowed
 from portal.models import User
 from portal.text import reject_control_characters
@@ -28,12 +28,9 @@ class CaseReviewSerializer(serializers.ModelSerializer):
         fields = ["inspector", "findings", "recommendation", "at"]
 
 
-class CaseAttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
-
-    class Meta:
+class CaseAttachmentSerializer(AttachmentSerializerBase):
+    class Meta(AttachmentSerializerBase.Meta):
         model = CaseAttachment
-        fields = ["id", "original_name", "kind", "size", "sha256", "description", "uploaded_at", "url"]
 
 
 class ExplanationSerializer(serializers.ModelSerializer):

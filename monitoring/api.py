@@ -9,16 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from monitoring import exports, items, permissions, services
-from monitoring.models import PeriodicReview, ReportSnapshot, Urging, UrgingItem
+from monitoring.models import PeriodicReview, ReportSnapshot, ReviewAttachment, Urging, UrgingItem
 from monitoring.permissions import get_urging_for
 from monitoring.summary import summary
-from portal.api import text, validated
+from portal.api import AttachmentSerializerBase, UploadBody, text, validated
 from portal.errors import NotAllowed
 from portal.models import Unit
 from portal.permissions import roles_of, visible_units
@@ -249,6 +249,11 @@ class PeriodicReviewBody(serializers.Serializer):
     findings = text()
 
 
+class ReviewFileSerializer(AttachmentSerializerBase):
+    class Meta(AttachmentSerializerBase.Meta):
+        model = ReviewAttachment
+
+
 class PeriodicReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Sơ kết / tổng kết of the units the caller sees; staff and heads over a unit record one."""
 
@@ -268,3 +273,19 @@ class PeriodicReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         data.pop("unit")
         review = services.review_record(actor=request.user, unit=unit, **data)
         return Response(PeriodicReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=UploadBody, responses={201: ReviewFileSerializer})
+    @action(
+        detail=True, methods=["get", "post"], parser_classes=[parsers.MultiPartParser, parsers.FormParser]
+    )
+    def attachments(self, request, pk=None):
+        """The review's documents; `POST` multipart `file` (those who report on its unit)."""
+        review = self.get_object()
+        if request.method == "GET":
+            return Response(ReviewFileSerializer(review.attachments.all(), many=True).data)
+        if not permissions.may_report_on(request.user, review.unit):
+            raise NotAllowed(_("Only those who report on the unit attach files."))
+        attachment = services.review_attach(
+            actor=request.user, review=review, **validated(request, UploadBody)
+        )
+        return Response(ReviewFileSerializer(attachment).data, status=status.HTTP_201_CREATED)

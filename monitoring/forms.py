@@ -41,3 +41,8 @@ class ReviewForm(StyledMixin, forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [(unit.code, unit.name) for unit in units]
+
+
+class AttachForm(StyledMixin, forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("PDF, DOCX, XLSX, ODT, JPEG or PNG; at most 20 MB."))
+    description = forms.CharField(label=_("description"), max_length=255, required=False)

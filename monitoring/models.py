@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.models import RoleAssignment, TransitionBase, Unit, path_prefix_q
+from portal.models import AttachmentBase, RoleAssignment, TransitionBase, Unit, path_prefix_q
 from portal.storage import private_storage
 
 
@@ -174,3 +174,19 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.code} · {self.period}"
+
+
+def review_attachment_path(instance: ReviewAttachment, filename: str) -> str:
+    return f"reviews/{instance.review_id}/{instance.sha256[:16]}-{timezone.now():%Y%m%d%H%M%S%f}"
+
+
+class ReviewAttachment(AttachmentBase):
+    review = models.ForeignKey(PeriodicReview, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=review_attachment_path, storage=private_storage, max_length=255)
+    history = HistoricalRecords()
+
+    class Meta(AttachmentBase.Meta):
+        pass
+
+    def get_absolute_url(self) -> str:
+        return reverse("review-attachment", args=[self.review_id, self.pk])

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from monitoring import items, permissions
-from monitoring.models import PeriodicReview, ReportSnapshot, Urging, UrgingItem
+from monitoring.models import PeriodicReview, ReportSnapshot, ReviewAttachment, Urging, UrgingItem
 from portal.errors import IncompleteInput
+from portal.filetypes import store_upload
 from portal.models import RoleAssignment, Unit, User
 from portal.permissions import covers
 from portal.workflow import Workflow, ensure, required_text, tell
@@ -152,3 +153,14 @@ def snapshot_freeze(*, actor: User, unit: Unit, period: str) -> ReportSnapshot:
     snapshot._change_reason = f"frozen by {actor.username}"
     snapshot.save()
     return snapshot
+
+
+@transaction.atomic
+def review_attach(*, actor: User, review: PeriodicReview, file, description: str = "") -> ReviewAttachment:
+    """A document of a periodic review (the signed report, annexes), by those who report on its unit."""
+    ensure(
+        permissions.may_report_on(actor, review.unit), _("Only those who report on the unit attach files.")
+    )
+    attachment = ReviewAttachment(review=review)
+    store_upload(attachment, file, name=getattr(file, "name", ""), description=description, actor=actor)
+    return attachment

@@ -22,8 +22,9 @@ from monitoring.models import Urging
 from monitoring.permissions import get_urging_for
 from pilots.models import Pilot
 from portal.errors import DomainError, IncompleteInput, NotAllowed
+from portal.filetypes import download
 from portal.models import RoleAssignment, User
-from portal.permissions import covers, get_unit_for, visible_units
+from portal.permissions import covers, get_unit_for, load_visible, visible_units
 from portal.work import WorkSection
 from proposals.models import Proposal
 
@@ -201,6 +202,46 @@ def review_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The review is recorded with the figures of its period."))
             return redirect("review-list")
-    reviews = PeriodicReview.objects.filter(unit__in=scope).select_related("unit", "created_by")[:50]
+    reviews = PeriodicReview.objects.filter(unit__in=scope).select_related("unit", "created_by")
+    reviews = reviews.prefetch_related("attachments")[:50]
     status = 400 if request.method == "POST" else 200
-    return render(request, "monitoring/reviews.html", {"reviews": reviews, "form": form}, status=status)
+    context = {"reviews": reviews, "form": form, "attach_form": forms.AttachForm() if units else None,
+               "reporting": {unit.pk for unit in units}}  # fmt: skip
+    return render(request, "monitoring/reviews.html", context, status=status)
+
+
+@login_required
+@require_POST
+def review_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """A document of a review (the signed report, annexes)."""
+    review = _review_for(request.user, pk)
+    if not permissions.may_report_on(request.user, review.unit):
+        raise PermissionDenied
+    form = forms.AttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.review_attach(actor=request.user, review=review, **form.cleaned_data)
+        except IncompleteInput as error:
+            for field, message in error.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("The file is attached."))
+            return redirect("review-list")
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("review-list")
+
+
+@login_required
+@require_GET
+def review_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    review = _review_for(request.user, pk)
+    attachment = load_visible(request.user, review.attachments.all(), pk=attachment_pk)
+    return download(attachment.file, filename=attachment.original_name, kind=attachment.kind)
+
+
+def _review_for(user: User, pk: int):
+    from monitoring.models import PeriodicReview
+
+    return load_visible(
+        user, PeriodicReview.objects.filter(unit__in=visible_units(user)).select_related("unit"), pk=pk
+    )

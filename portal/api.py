@@ -136,6 +136,25 @@ def validated(request, serializer_class) -> dict:
     return dict(body.validated_data)
 
 
+class AttachmentSerializerBase(serializers.ModelSerializer):
+    """A file on the record (portal.models.AttachmentBase); each app names its model in Meta."""
+
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        fields = ["id", "original_name", "kind", "size", "sha256", "description", "uploaded_at", "url"]
+        read_only_fields = fields
+
+
+class UploadBody(serializers.Serializer):
+    """Multipart: `file` (PDF, DOCX, XLSX, ODT, JPEG or PNG, at most 20 MB) and a `description`."""
+
+    file = serializers.FileField()
+    description = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, default="", validators=[reject_control_characters]
+    )
+
+
 class TransitionSerializerBase(serializers.ModelSerializer):
     """A row of an object's history, exactly as CONTRACT.md gives it: from, to, who, when, and the
     note — for a vote, its minutes (roll, exclusions, rule) in the reader's language. Each app's

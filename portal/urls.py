@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from accountability.api import CaseViewSet
 from monitoring.api import PeriodicReviewViewSet, ReportSummaryView, SnapshotViewSet, UrgingViewSet
-from monitoring.views import report_page, review_list
+from monitoring.views import report_page, review_attach, review_attachment, review_list
 from pilots.api import PilotViewSet
 from portal import api, views
 from portal.converters import CodeConverter, IdConverter
@@ -60,6 +60,8 @@ urlpatterns = [
     path("urgings/", include("monitoring.urls")),
     path("reports/", report_page, name="report"),
     path("reviews/", review_list, name="review-list"),
+    path("reviews/<id:pk>/attach/", review_attach, name="review-attach"),
+    path("reviews/<id:pk>/files/<id:attachment_pk>/", review_attachment, name="review-attachment"),
     path("models/", include("replication.urls")),
     path("public/", public_page, name="public"),
     path("", include("recognition.urls")),

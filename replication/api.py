@@ -3,17 +3,19 @@ pages."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pilots.permissions import get_pilot_for
-from portal.api import text, validated
+from portal.api import AttachmentSerializerBase, UploadBody, text, validated
 from portal.text import reject_control_characters
+from portal.workflow import ensure
 from proposals.models import Proposal
-from replication import services
-from replication.models import InnovationModel, Institutionalisation
+from replication import permissions, services
+from replication.models import InnovationModel, Institutionalisation, ModelAttachment
 from replication.permissions import get_institutionalisation_for, get_model_for
 
 
@@ -96,6 +98,11 @@ class AdvanceBody(serializers.Serializer):
     note = text(required=False, allow_blank=True, default="")
 
 
+class ModelFileSerializer(AttachmentSerializerBase):
+    class Meta(AttachmentSerializerBase.Meta):
+        model = ModelAttachment
+
+
 class ModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The model library: every signed-in user browses and searches it."""
 
@@ -148,6 +155,23 @@ class ModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def adopt(self, request, pk=None):
         proposal = services.model_adopt(actor=request.user, model=self.get_object())
         return Response({"proposal": proposal.pk}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=UploadBody, responses={201: ModelFileSerializer})
+    @action(
+        detail=True, methods=["get", "post"], parser_classes=[parsers.MultiPartParser, parsers.FormParser]
+    )
+    def attachments(self, request, pk=None):
+        """The model's documents; `POST` multipart `file` (whoever may publish it)."""
+        model = self.get_object()
+        if request.method == "GET":
+            return Response(ModelFileSerializer(model.attachments.all(), many=True).data)
+        ensure(
+            permissions.can_publish(request.user, model.pilot),
+            _("Only those who publish the model attach its documents."),
+        )
+        data = validated(request, UploadBody)
+        attachment = services.model_attach(actor=request.user, model=model, **data)
+        return Response(ModelFileSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=InstitutionaliseBody, responses={201: InstitutionalisationSerializer})
     @action(detail=True, methods=["post"])

@@ -40,3 +40,8 @@ class SearchForm(forms.Form):
     )
     unit = forms.CharField(label=_("unit"), max_length=32, required=False)
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100, required=False)
+
+
+class AttachForm(StyledMixin, forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("PDF, DOCX, XLSX, ODT, JPEG or PNG; at most 20 MB."))
+    description = forms.CharField(label=_("description"), max_length=255, required=False)

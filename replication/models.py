@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pilots.models import Pilot
-from portal.models import TransitionBase, Unit
+from portal.models import AttachmentBase, TransitionBase, Unit
+from portal.storage import private_storage
 from portal.text import fold
 
 
@@ -138,3 +139,21 @@ class InstitutionalisationTransition(TransitionBase):
 
     def __str__(self) -> str:
         return f"{self.institutionalisation_id}: {self.from_status} → {self.to_status}"
+
+
+def attachment_path(instance: ModelAttachment, filename: str) -> str:
+    return f"models/{instance.model_id}/{instance.sha256[:16]}-{timezone.now():%Y%m%d%H%M%S%f}"
+
+
+class ModelAttachment(AttachmentBase):
+    """A document of a model for those who replicate it (a procedure, a form, a decision)."""
+
+    model = models.ForeignKey(InnovationModel, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=255)
+    history = HistoricalRecords()
+
+    class Meta(AttachmentBase.Meta):
+        pass
+
+    def get_absolute_url(self) -> str:
+        return reverse("model-attachment", args=[self.model_id, self.pk])

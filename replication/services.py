@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy
 
 from pilots.models import Pilot
 from portal.errors import IncompleteInput, InvalidTransition
+from portal.filetypes import store_upload
 from portal.models import RoleAssignment, User
 from portal.workflow import Workflow, ensure, required_text, tell
 from proposals import services as proposal_services
 from proposals.models import Proposal
 from replication import permissions
-from replication.models import InnovationModel, Institutionalisation
+from replication.models import InnovationModel, Institutionalisation, ModelAttachment
 
 ADVANCE_RULE = (
     permissions.may_advance,
@@ -150,3 +151,15 @@ def institutionalisation_advance(
 def _tell_unit(item: Institutionalisation, headline) -> None:
     people = [RoleAssignment.objects.head_of(item.model.unit), item.model.pilot.proposal.author]
     tell(people, "model_event", item.model, model=item.model, headline=headline)
+
+
+@transaction.atomic
+def model_attach(*, actor: User, model: InnovationModel, file, description: str = "") -> ModelAttachment:
+    """A document for those who replicate the model; whoever may publish it attaches one."""
+    ensure(
+        permissions.can_publish(actor, model.pilot),
+        _("Only those who publish the model attach its documents."),
+    )
+    attachment = ModelAttachment(model=model)
+    store_upload(attachment, file, name=getattr(file, "name", ""), description=description, actor=actor)
+    return attachment

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pilots.permissions import get_pilot_for
 from portal.errors import DomainError, IncompleteInput, NotAllowed
+from portal.filetypes import download
+from portal.permissions import load_visible
 from replication import api, forms, permissions, services
 from replication.models import InnovationModel, Institutionalisation
 from replication.permissions import get_institutionalisation_for, get_model_for
@@ -78,6 +80,9 @@ def _detail(request, model, bound=None, status=200) -> HttpResponse:
     context = {
         "model": model, **comparison(model), "institutionalisations": items, "advance_forms": advance,
         "may_adopt": permissions.can_adopt(user) and user.unit_id != model.unit_id,
+        "attachments": model.attachments.all(),
+        "attach_form": bound.get("attach")
+        or (forms.AttachForm() if permissions.can_publish(user, model.pilot) else None),
         "institutionalise_form": bound.get("new") or (
             forms.InstitutionaliseForm() if permissions.can_institutionalise(user, model.unit) else None
         ),
@@ -184,3 +189,29 @@ def public_page(request: HttpRequest) -> HttpResponse:
     models = InnovationModel.objects.select_related("unit").prefetch_related("pilot__indicators")
     issued = Institutionalisation.objects.filter(status="issued").select_related("model__unit")
     return render(request, "replication/public.html", {"models": models, "issued": issued})
+
+
+@login_required
+@require_POST
+def model_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    model = get_model_for(request.user, pk)
+    if not permissions.can_publish(request.user, model.pilot):
+        raise PermissionDenied
+    form = forms.AttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.model_attach(actor=request.user, model=model, **form.cleaned_data)
+        except IncompleteInput as error:
+            _errors_to(form, error)
+        else:
+            messages.success(request, _("The file is attached."))
+            return redirect(model)
+    return _detail(request, model, {"attach": form}, status=400)
+
+
+@login_required
+@require_GET
+def model_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    model = get_model_for(request.user, pk)
+    attachment = load_visible(request.user, model.attachments.all(), pk=attachment_pk)
+    return download(attachment.file, filename=attachment.original_name, kind=attachment.kind)

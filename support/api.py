@@ -9,18 +9,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pilots.permissions import get_pilot_for
-from portal.api import TransitionSerializerBase, text, validated
+from portal.api import AttachmentSerializerBase, TransitionSerializerBase, text, validated
 from support import services
 from support.models import Obstacle, ObstacleAttachment, ObstacleTransition
 from support.permissions import get_obstacle_for
 
 
-class ObstacleFileSerializer(serializers.ModelSerializer):
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
-
-    class Meta:
+class ObstacleFileSerializer(AttachmentSerializerBase):
+    class Meta(AttachmentSerializerBase.Meta):
         model = ObstacleAttachment
-        fields = ["id", "original_name", "kind", "size", "sha256", "description", "uploaded_at", "url"]
 
 
 class ObstacleSerializer(serializers.ModelSerializer):

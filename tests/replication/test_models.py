@@ -125,3 +125,36 @@ def test_the_adopted_proposal_page_links_its_model(as_, demo, client):
     client.force_login(demo["cadre_b"])
     page = client.get(f"/proposals/{proposal_id}/").content.decode()
     assert 'data-testid="adopted-from"' in page and f'href="/models/{model["id"]}/"' in page
+
+
+def test_documents_of_a_model_and_of_a_review(as_, demo, client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    model = published(as_, demo)
+    url = f"{API}{model['id']}/attachments/"
+    upload = lambda name: {"file": SimpleUploadedFile(name, pdf), "description": "Quy trình"}  # noqa: E731
+    assert as_("cadre_b").post(url, upload("a.pdf"), format="multipart").status_code == 403
+    bad = as_("head_a").post(url, {"file": SimpleUploadedFile("a.pdf", b"nope")}, format="multipart")
+    assert bad.status_code == 400
+    created = as_("head_a").post(url, upload("quy-trinh.pdf"), format="multipart")
+    assert created.status_code == 201, created.json()
+    assert [f["original_name"] for f in as_("cadre_b").get(url).json()] == ["quy-trinh.pdf"]
+    client.force_login(demo["cadre_b"])  # every signed-in user reads a published model's documents
+    download = client.get(created.json()["url"])
+    assert download.status_code == 200 and b"".join(download.streaming_content) == pdf
+    assert "quy-trinh.pdf" in client.get(f"/models/{model['id']}/").content.decode()
+
+    body = {"unit": "UBND", "kind": "final", "period_start": "2026-01-01", "period_end": "2026-12-31",
+            "findings": "Tổng kết."}  # fmt: skip
+    review = post(as_("orgcom"), "/api/v1/reviews/", body).json()
+    rurl = f"/api/v1/reviews/{review['id']}/attachments/"
+    assert as_("head_a").post(rurl, upload("b.pdf"), format="multipart").status_code == 404  # not hers to see
+    assert as_("orgcom").post(rurl, upload("bao-cao.pdf"), format="multipart").status_code == 201
+    client.force_login(demo["orgcom"])
+    assert "bao-cao.pdf" in client.get("/reviews/").content.decode()
+    page_upload = client.post(
+        f"/reviews/{review['id']}/attach/", {"file": SimpleUploadedFile("phu-luc.pdf", pdf)}
+    )
+    assert page_upload.status_code == 302 and len(as_("orgcom").get(rurl).json()) == 2
