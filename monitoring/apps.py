@@ -7,8 +7,11 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring and urging")
 
     def ready(self) -> None:
+        from monitoring.tasks import monthly_digest, periodic_reminders
         from monitoring.views import work_sections
-        from portal import work
+        from portal import reminders, work
 
+        reminders.register(periodic_reminders)
+        reminders.register(monthly_digest)
         for section in work_sections:
             work.register(section)

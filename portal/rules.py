@@ -23,6 +23,10 @@ DEFAULTS: dict[str, int] = {
     "obstacle_answer_working_days": 5,
     # An urged item counts as cleared in time when it is cleared within this many working days.
     "urging_clearance_working_days": 10,
+    # Heads and Organisation Committee staff are reminded of the 6-monthly and annual report
+    # (30 June, 31 December) this many working days before, and again this many.
+    "periodic_first_reminder_working_days": 10,
+    "periodic_second_reminder_working_days": 3,
 }
 
 

@@ -58,7 +58,13 @@ def due_units(day: datetime.date):
 
 
 @pytest.fixture
-def provider():
+def only_this_provider(monkeypatch):
+    """The sweep's mechanics alone: the apps' own providers (which have their days) set aside."""
+    monkeypatch.setattr(reminders, "_providers", [])
+
+
+@pytest.fixture
+def provider(only_this_provider):
     reminders.register(due_units)
     yield due_units
     reminders.unregister(due_units)
@@ -82,7 +88,7 @@ def test_the_next_day_reminds_again(demo, provider):
     assert sweep_due("2026-12-02") == 3
 
 
-def test_the_sweep_without_providers_runs_and_records_itself(demo):
+def test_the_sweep_without_providers_runs_and_records_itself(demo, only_this_provider):
     assert sweep_due() == 0
     run = SweepRun.objects.get()
     assert run.finished_at is not None

@@ -1,0 +1,85 @@
+"""Periodic reminders and the monthly digest, fed to the daily due sweep (portal.reminders), so
+each goes once per person, kind and day (a ReminderLog row):
+
+- before each reporting date (30 June: the 6-monthly report; 31 December: the annual one), 10 and
+  3 working days ahead (product rules), every head and Organisation Committee member is reminded
+  of the report to freeze and the review (sơ kết / tổng kết) to record for their scope; on the
+  first working day after the date, those whose report or review is still missing are reminded
+  again;
+- on the first working day of each month, every Organisation Committee member gets the last
+  month's headline figures for their scope.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from monitoring.models import PeriodicReview, ReportSnapshot
+from portal.models import RoleAssignment
+from portal.reminders import Reminder
+from portal.rules import rule
+from portal.workdays import add_working_days, is_working_day, working_days_between
+
+
+def reporting_dates(day: datetime.date) -> list[tuple[datetime.date, str]]:
+    """The reporting dates near `day`, each with the period it closes."""
+    year = day.year
+    return [
+        (datetime.date(year, 6, 30), f"{year}-H1"),
+        (datetime.date(year, 12, 31), f"{year}"),
+        (datetime.date(year - 1, 12, 31), f"{year - 1}"),
+    ]
+
+
+def _people():
+    """(person, role, unit) for every current head and Organisation Committee member."""
+    assignments = (
+        RoleAssignment.objects.current().filter(role__in=["head", "orgcom"]).select_related("user", "unit")
+    )
+    return [(a.user, a.role, a.unit) for a in assignments if a.user.is_active and a.unit_id]
+
+
+def _done(role: str, unit, period: str, start: datetime.date, end: datetime.date) -> bool:
+    if role == "orgcom":
+        return ReportSnapshot.objects.filter(unit=unit, period__in=[period, f"{end.year}-H2"]).exists()
+    return PeriodicReview.objects.filter(unit=unit, period_end__gte=start, period_start__lte=end).exists()
+
+
+def periodic_reminders(day: datetime.date) -> Iterator[Reminder]:
+    if not is_working_day(day):
+        return
+    leads = (rule("periodic_first_reminder_working_days"), rule("periodic_second_reminder_working_days"))
+    for deadline, period in reporting_dates(day):
+        start = datetime.date(deadline.year, 1, 1)
+        ahead = working_days_between(day, deadline) if day <= deadline else None
+        late = day > deadline and working_days_between(deadline, day) == 1
+        if ahead not in leads and not late:
+            continue
+        kind = "periodic_report_late" if late else "periodic_report_due"
+        for person, role, unit in _people():
+            if late and _done(role, unit, period, start, deadline):
+                continue
+            context = {"template": "periodic_reminder", "unit": unit, "period": period, "deadline": deadline,
+                       "late": late, "role": role}  # fmt: skip
+            yield Reminder(person, kind, unit, context)
+
+
+def monthly_digest(day: datetime.date) -> Iterator[Reminder]:
+    """On the first working day of a month, last month's headline figures to every Organisation
+    Committee member, for the unit they cover."""
+    first = day.replace(day=1)
+    if not is_working_day(day) or day != (first if is_working_day(first) else add_working_days(first, 1)):
+        return
+    from monitoring.summary import summary
+
+    end = first - datetime.timedelta(days=1)
+    start = end.replace(day=1)
+    for person, role, unit in _people():
+        if role != "orgcom":
+            continue
+        figures = summary(person, unit, start, end)
+        url = f"/reports/?unit={unit.code}&period=custom&from={start:%d/%m/%Y}&to={end:%d/%m/%Y}"
+        context = {"template": "monthly_digest", "unit": unit, "figures": figures, "start": start, "end": end,
+                   "url": url}  # fmt: skip
+        yield Reminder(person, "monthly_digest", unit, context)
