@@ -52,8 +52,9 @@ lint: dev-venv
 messages: venv
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
 
-bench:
-	@echo "bench: no benchmarks yet — they arrive with the proposal and pilot lists (see bench/README.md)."
+## bench: the report summary on 100,000 generated proposals, in a database of its own (bench/RESULTS.md)
+bench: venv
+	$(PY) bench/summary.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -9,6 +9,7 @@ import datetime
 import statistics
 
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from accountability.models import Case
@@ -16,8 +17,8 @@ from monitoring import figures
 from monitoring.models import Urging
 from pilots.models import Pilot, ProgressReport
 from portal.models import Unit, User, path_prefix_q
-from portal.permissions import visible_units
-from portal.workdays import working_days_between
+from portal.permissions import scope_paths, visible_units
+from portal.workdays import working_day_spans
 from proposals.models import Proposal
 from recognition.models import Reward
 from replication.models import InnovationModel, Institutionalisation
@@ -30,9 +31,14 @@ def _counts(queryset, field: str, values: list[str]) -> dict[str, int]:
 
 
 def _proposals(user: User, unit: Unit, start: datetime.date, end: datetime.date):
-    return Proposal.objects.visible_to(user).filter(
-        path_prefix_q("unit__path", [unit.path]), created_at__date__gte=start, created_at__date__lte=end
-    )
+    """The proposals of the subtree created in the period that `user` sees. Whoever covers the
+    subtree (the only people the reports are for) sees there all that was ever submitted and
+    their own drafts — the same rule as `visible_to`, without its general OR."""
+    since, until = figures.period_bounds(start, end)
+    in_period = Q(path_prefix_q("unit__path", [unit.path]), created_at__gte=since, created_at__lt=until)
+    if any(path and unit.path.startswith(path) for path in scope_paths(user)):
+        return Proposal.objects.filter(in_period, Q(received_on__isnull=False) | Q(author=user))
+    return Proposal.objects.visible_to(user).filter(in_period)
 
 
 def summary(user: User, unit: Unit, start: datetime.date, end: datetime.date) -> dict:
@@ -47,11 +53,13 @@ def summary(user: User, unit: Unit, start: datetime.date, end: datetime.date) ->
             "pk", filter=Q(status=Proposal.Status.SUBMITTED, decision_due__lt=today), distinct=True
         ),
     )
-    spans = [
-        working_days_between(received, decided_on)
-        for received, decided_on in proposals.filter(decided_on__isnull=False, received_on__isnull=False)
-        .values_list("received_on", "decided_on").distinct()
-    ]  # fmt: skip
+    spans = working_day_spans(
+        list(
+            proposals.filter(decided_on__isnull=False, received_on__isnull=False).values_list(
+                "received_on", "decided_on"
+            )
+        )
+    )
     by_status = _counts(proposals, "status", Proposal.Status.values)
     pilots = Pilot.objects.filter(proposal__in=ids)
     cases = Case.objects.filter(proposal__in=ids).filter(pk__in=Case.objects.visible_to(user).values("pk"))
@@ -94,24 +102,40 @@ def summary(user: User, unit: Unit, start: datetime.date, end: datetime.date) ->
         },
         "obstacles": figures.obstacle_figures(unit, start, end, visible_obstacles),
         "urgings": figures.urging_figures(unit, start, end, visible_urgings),
-        "children": [_child(user, c, start, end, today) for c in visible_units(user).filter(parent=unit)],
+        "children": _children(user, unit, proposals, today),
     }  # fmt: skip
 
 
-def _child(user: User, child: Unit, start: datetime.date, end: datetime.date, today: datetime.date) -> dict:
-    proposals = _proposals(user, child, start, end)
+def _children(user: User, unit: Unit, proposals, today: datetime.date) -> list[dict]:
+    """The figures of each child unit's subtree, in two grouped queries (the paths have a fixed
+    width per level, so a child's subtree is a path prefix of one length)."""
+    children = list(visible_units(user).filter(parent=unit).order_by("path"))
+    if not children:
+        return []
+    width = len(children[0].path)
     approved = Q(status__in=[Proposal.Status.APPROVED, Proposal.Status.APPROVED_BY_HEAD])
     overdue = Q(status=Proposal.Status.SUBMITTED, decision_due__lt=today)
-    counts = proposals.aggregate(
-        proposals=Count("pk", distinct=True),
-        approved=Count("pk", filter=approved, distinct=True),
-        overdue=Count("pk", filter=overdue, distinct=True),
-    )
-    return {
-        "unit": child.code,
-        "name": child.name,
-        "proposals": counts["proposals"],
-        "approved": counts["approved"],
-        "pilots": Pilot.objects.filter(proposal__in=proposals.values("pk")).count(),
-        "overdue": counts["overdue"],
-    }
+    branches = proposals.annotate(branch=Substr("unit__path", 1, width)).order_by().values("branch")
+    grouped = {
+        row["branch"]: row
+        for row in branches.annotate(
+            n=Count("pk", distinct=True), approved=Count("pk", filter=approved, distinct=True),
+            overdue=Count("pk", filter=overdue, distinct=True),
+        )
+    }  # fmt: skip
+    pilots = dict(
+        Pilot.objects.filter(proposal__in=proposals.values("pk"))
+        .annotate(branch=Substr("proposal__unit__path", 1, width)).order_by().values("branch")
+        .annotate(n=Count("pk")).values_list("branch", "n")
+    )  # fmt: skip
+    return [
+        {
+            "unit": child.code,
+            "name": child.name,
+            "proposals": grouped.get(child.path, {}).get("n", 0),
+            "approved": grouped.get(child.path, {}).get("approved", 0),
+            "pilots": pilots.get(child.path, 0),
+            "overdue": grouped.get(child.path, {}).get("overdue", 0),
+        }
+        for child in children
+    ]

@@ -73,3 +73,19 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         day += datetime.timedelta(days=1)
         count += _working(day, corrections)
     return count
+
+
+def working_day_spans(pairs: list[tuple[datetime.date, datetime.date]]) -> list[int]:
+    """`working_days_between` for many (start, end) pairs at once: the calendar is read once and
+    counted cumulatively, so a report over thousands of decisions stays one query."""
+    if not pairs:
+        return []
+    low = min(min(start, end) for start, end in pairs)
+    high = max(max(start, end) for start, end in pairs)
+    corrections = _admin_corrections(low, high)
+    cumulative, count, day = {low: 0}, 0, low
+    while day < high:
+        day += datetime.timedelta(days=1)
+        count += _working(day, corrections)
+        cumulative[day] = count
+    return [cumulative[end] - cumulative[start] for start, end in pairs]
