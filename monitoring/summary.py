@@ -16,8 +16,8 @@ from accountability.models import Case
 from monitoring import figures
 from monitoring.models import Urging
 from pilots.models import Pilot, ProgressReport
-from portal.models import Unit, User, path_prefix_q
-from portal.permissions import scope_paths, visible_units
+from portal.models import RoleAssignment, Unit, User, path_prefix_q
+from portal.permissions import covers, scope_paths, visible_units
 from portal.workdays import working_day_spans
 from proposals.models import Proposal
 from recognition.models import Reward
@@ -62,7 +62,7 @@ def summary(user: User, unit: Unit, start: datetime.date, end: datetime.date) ->
     )
     by_status = _counts(proposals, "status", Proposal.Status.values)
     pilots = Pilot.objects.filter(proposal__in=ids)
-    cases = Case.objects.filter(proposal__in=ids).filter(pk__in=Case.objects.visible_to(user).values("pk"))
+    cases = _cases(user, unit, ids)
     models = InnovationModel.objects.filter(pilot__in=pilots.values("pk"))
     open_report = [ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION]
     late_reports = ProgressReport.objects.filter(
@@ -104,6 +104,17 @@ def summary(user: User, unit: Unit, start: datetime.date, end: datetime.date) ->
         "urgings": figures.urging_figures(unit, start, end, visible_urgings),
         "children": _children(user, unit, proposals, today),
     }  # fmt: skip
+
+
+def _cases(user: User, unit: Unit, ids):
+    """The cases of those proposals that `user` sees (Case.visible_to, for someone who covers the
+    subtree): staff covering it see them all; a head, not the abuse or obstruction reports about
+    people of a unit they head themselves (unless the report is about them)."""
+    cases = Case.objects.filter(proposal__in=ids)
+    if covers(user, RoleAssignment.Role.ORGCOM, unit) or covers(user, RoleAssignment.Role.INSPECTOR, unit):
+        return cases
+    headed = RoleAssignment.objects.current().filter(user=user, role="head").values("unit")
+    return cases.exclude(~Q(kind=Case.Kind.OUTCOME) & Q(unit__in=headed) & ~Q(subject=user))
 
 
 def _children(user: User, unit: Unit, proposals, today: datetime.date) -> list[dict]:

@@ -93,3 +93,17 @@ def test_the_reviews_page(demo, client):
     client.force_login(demo["cadre_a"])
     assert client.post("/reviews/", form).status_code == 403
     assert 'data-action="review"' not in client.get("/reviews/").content.decode()
+
+
+def test_the_confidential_channel_holds_in_the_counts(as_, demo):
+    proposal = make_proposal(demo["cadre_a2"], "submitted")
+    report = {"kind": "abuse", "proposal": proposal.pk, "subject": "cadre_a2", "summary": "Nghi vấn."}
+    assert post(as_("inspector"), "/api/v1/cases/", report).status_code == 201
+    today = datetime.date.today().isoformat()
+
+    def open_cases(who: str, unit: str) -> int:
+        body = as_(who).get(API, {"unit": unit, "from": today, "to": today}).json()
+        return body["cases"]["by_status"]["open"]
+
+    assert open_cases("head_a", "SKHDT") == 0  # the head of the subject's own unit never learns of it
+    assert open_cases("orgcom", "SKHDT") == 1 and open_cases("head_top", "UBND") == 1
