@@ -25,9 +25,16 @@ from replication.models import InnovationModel, Institutionalisation
 from support.models import Obstacle
 
 
-def _counts(queryset, field: str, values: list[str]) -> dict[str, int]:
-    found = dict(queryset.order_by().values_list(field).annotate(n=Count("pk", distinct=True)))
-    return {value: found.get(value, 0) for value in values}
+def _tally(queryset, extra: dict | None = None, **fields: list[str]) -> dict:
+    """One aggregate query: for each `field=values`, the count of rows per value (FILTER clauses),
+    and the `extra` aggregates: {field: {value: n}, name: value}."""
+    spec = {f"{field}__{value}": Count("pk", filter=Q(**{field: value})) for field, values in fields.items()
+            for value in values}  # fmt: skip
+    found = queryset.order_by().aggregate(**spec, **(extra or {}))
+    tally = {
+        field: {value: found[f"{field}__{value}"] for value in values} for field, values in fields.items()
+    }
+    return tally | {name: found[name] for name in (extra or {})}
 
 
 def _proposals(user: User, unit: Unit, start: datetime.date, end: datetime.date):
@@ -46,13 +53,11 @@ def summary(user: User, unit: Unit, start: datetime.date, end: datetime.date) ->
     proposals = _proposals(user, unit, start, end)
     ids = proposals.values("pk")
     decided = Q(decided_on__isnull=False, decision_due__isnull=False)
-    decisions = proposals.aggregate(
-        on_time=Count("pk", filter=decided & Q(decided_on__lte=F("decision_due")), distinct=True),
-        late=Count("pk", filter=decided & Q(decided_on__gt=F("decision_due")), distinct=True),
-        pending_overdue=Count(
-            "pk", filter=Q(status=Proposal.Status.SUBMITTED, decision_due__lt=today), distinct=True
-        ),
-    )
+    tally = _tally(proposals, status=Proposal.Status.values, extra={
+        "on_time": Count("pk", filter=decided & Q(decided_on__lte=F("decision_due"))),
+        "late": Count("pk", filter=decided & Q(decided_on__gt=F("decision_due"))),
+        "pending_overdue": Count("pk", filter=Q(status=Proposal.Status.SUBMITTED, decision_due__lt=today)),
+    })  # fmt: skip
     spans = working_day_spans(
         list(
             proposals.filter(decided_on__isnull=False, received_on__isnull=False).values_list(
@@ -60,9 +65,13 @@ def summary(user: User, unit: Unit, start: datetime.date, end: datetime.date) ->
             )
         )
     )
-    by_status = _counts(proposals, "status", Proposal.Status.values)
+    by_status = tally["status"]
     pilots = Pilot.objects.filter(proposal__in=ids)
-    cases = _cases(user, unit, ids)
+    pilot_tally = _tally(
+        pilots, status=Pilot.Status.values, outcome=Pilot.Outcome.values,
+        extra={"damage": Sum("damage_vnd", filter=Q(damage=True))},
+    )  # fmt: skip
+    case_tally = _tally(_cases(user, unit, ids), status=Case.Status.values, result=Case.Result.values)
     models = InnovationModel.objects.filter(pilot__in=pilots.values("pk"))
     open_report = [ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION]
     late_reports = ProgressReport.objects.filter(
@@ -78,23 +87,20 @@ def summary(user: User, unit: Unit, start: datetime.date, end: datetime.date) ->
         "unit": unit.code, "from": start.isoformat(), "to": end.isoformat(),
         "proposals": {
             "by_status": by_status,
-            "decided_on_time": decisions["on_time"], "decided_late": decisions["late"],
-            "pending_overdue": decisions["pending_overdue"],
+            "decided_on_time": tally["on_time"], "decided_late": tally["late"],
+            "pending_overdue": tally["pending_overdue"],
             "approved_by_vote": by_status[Proposal.Status.APPROVED],
             "approved_by_override": by_status[Proposal.Status.APPROVED_BY_HEAD],
             "median_working_days_to_decision": statistics.median(spans) if spans else None,
         },
         "pilots": {
-            "by_status": _counts(pilots, "status", Pilot.Status.values),
+            "by_status": pilot_tally["status"],
             "reports_overdue": late_reports.count(),
-            "outcomes": _counts(pilots, "outcome", Pilot.Outcome.values),
-            "damage_vnd": pilots.filter(damage=True).aggregate(total=Sum("damage_vnd"))["total"] or 0,
+            "outcomes": pilot_tally["outcome"],
+            "damage_vnd": pilot_tally["damage"] or 0,
         },
-        "cases": {
-            "by_status": _counts(cases, "status", Case.Status.values),
-            "by_result": _counts(cases, "result", Case.Result.values),
-        },
-        "rewards": {"by_kind": _counts(rewards, "kind", Reward.Kind.values)},
+        "cases": {"by_status": case_tally["status"], "by_result": case_tally["result"]},
+        "rewards": {"by_kind": _tally(rewards, kind=Reward.Kind.values)["kind"]},
         "models": {
             "published": models.count(),
             "adoptions": Proposal.objects.filter(adopted_from__in=models.values("pk")).count(),
