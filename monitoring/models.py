@@ -13,24 +13,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.models import AttachmentBase, RoleAssignment, TransitionBase, Unit, path_prefix_q
+from portal.models import AttachmentBase, TransitionBase, Unit, path_prefix_q
 from portal.storage import private_storage
 
 
 class UrgingQuerySet(models.QuerySet):
     def visible_to(self, user) -> UrgingQuerySet:
-        """Whoever sent it, the head of the urged unit, and those covering the unit (Organisation
-        Committee staff, inspectors, heads above)."""
+        """Whoever sent it and those covering the unit: its head and the heads above, Organisation
+        Committee staff and inspectors (a head's scope is their unit's subtree)."""
         from portal.permissions import scope_paths
 
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
-        headed = RoleAssignment.objects.current().filter(user=user, role="head").values("unit")
-        return self.filter(
-            Q(sent_by=user) | Q(unit__in=headed) | path_prefix_q("unit__path", scope_paths(user))
-        )
+        return self.filter(Q(sent_by=user) | path_prefix_q("unit__path", scope_paths(user)))
 
     def for_list(self) -> UrgingQuerySet:
         return self.select_related("unit", "sent_by", "answered_by").prefetch_related("items")

@@ -24,7 +24,8 @@ def indicator_rows(pilot) -> list[dict]:
     return [
         {"name": i.name, "unit": i.unit, "baseline": float(i.baseline), "target": float(i.target),
          "actual": float(i.actual) if i.actual is not None else None}
-        for i in pilot.indicators.filter(retired=False)
+        for i in pilot.indicators.all()  # prefetched by the list
+        if not i.retired
     ]  # fmt: skip
 
 
@@ -110,7 +111,9 @@ class ModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     lookup_value_regex = "[0-9]{1,18}"
 
     def get_queryset(self):
-        queryset = InnovationModel.objects.for_list().prefetch_related("institutionalisations")
+        queryset = InnovationModel.objects.for_list().prefetch_related(
+            "institutionalisations", "pilot__indicators"
+        )
         params = self.request.query_params
         if params.get("q"):
             queryset = queryset.search(params["q"][:200])
