@@ -106,11 +106,18 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _query(request: HttpRequest) -> str:
+    """The list's filters, for the links to its other pages."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def _list(request: HttpRequest, cases, *, title: str, filters: dict) -> HttpResponse:
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page, "title": title, "filters": filters, "kinds": Case.Kind.choices,
-        "statuses": Case.Status.choices, "today": timezone.localdate(),
+        "statuses": Case.Status.choices, "today": timezone.localdate(), "query": _query(request),
     }  # fmt: skip
     return render(request, "accountability/list.html", context)
 

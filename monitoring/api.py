@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from monitoring import exports, items, permissions, services
 from monitoring.models import PeriodicReview, ReportSnapshot, ReviewAttachment, Urging, UrgingItem
 from monitoring.permissions import get_urging_for
-from monitoring.summary import summary
+from monitoring.summary import compliance, summary
 from portal.api import AttachmentSerializerBase, UploadBody, text, validated
 from portal.errors import NotAllowed
 from portal.models import Unit
@@ -149,15 +149,36 @@ class ReportSummaryView(APIView):
         responses=OpenApiTypes.OBJECT,
     )  # fmt: skip
     def get(self, request):
-        if not request.user.is_superuser and not {"orgcom", "head"} & set(roles_of(request.user)):
-            raise NotAllowed(_("Only Organisation Committee staff and heads run reports."))
+        _may_run_reports(request.user)
         unit = report_unit(request, request.query_params.get("unit"))
         start, end = _period(request.query_params)
         figures = summary(request.user, unit, start, end)
         kind = _download(request)
         if kind is None:
             return Response(figures)
-        return report_file(figures, unit, request.user, kind, f"bao-cao-{unit.code}-{start}-{end}")
+        deadlines = compliance(request.user, unit, start, end)
+        return report_file(figures, unit, request.user, kind, f"bao-cao-{unit.code}-{start}-{end}", deadlines)
+
+
+class ReportComplianceView(APIView):
+    """`GET /api/v1/reports/compliance/?unit=&from=&to=`: deadline compliance of the unit's subtree
+    and of each child unit (decisions, results reports, evaluations), for the same callers."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unit", str, required=True), OpenApiParameter("from", OpenApiTypes.DATE),
+                    OpenApiParameter("to", OpenApiTypes.DATE)],
+        responses=OpenApiTypes.OBJECT,
+    )  # fmt: skip
+    def get(self, request):
+        _may_run_reports(request.user)
+        unit = report_unit(request, request.query_params.get("unit"))
+        start, end = _period(request.query_params)
+        return Response(compliance(request.user, unit, start, end))
+
+
+def _may_run_reports(user) -> None:
+    if not user.is_superuser and not {"orgcom", "head"} & set(roles_of(user)):
+        raise NotAllowed(_("Only Organisation Committee staff and heads run reports."))
 
 
 def _download(request) -> str | None:
@@ -165,12 +186,12 @@ def _download(request) -> str | None:
     return wanted if wanted in ("xlsx", "pdf") else None
 
 
-def report_file(figures: dict, unit: Unit, reader, kind: str, stem: str) -> HttpResponse:
-    """The figures as an XLSX or PDF download."""
+def report_file(figures: dict, unit: Unit, reader, kind: str, stem: str, deadlines=None) -> HttpResponse:
+    """The figures (and the deadline compliance, when given) as an XLSX or PDF download."""
     if kind == "xlsx":
-        content, content_type = exports.summary_xlsx(figures, unit.name), XLSX
+        content, content_type = exports.summary_xlsx(figures, unit.name, deadlines), XLSX
     else:
-        content, content_type = exports.summary_pdf(figures, unit, reader), "application/pdf"
+        content, content_type = exports.summary_pdf(figures, unit, reader, deadlines), "application/pdf"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
     response["X-Content-Type-Options"] = "nosniff"

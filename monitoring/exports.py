@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from accountability.models import Case
+from monitoring.sources import figures_of
 from pilots.models import Pilot
 from portal.pdf import render_pdf
 from proposals.models import Proposal
@@ -53,24 +54,89 @@ def _keys() -> dict[str, str]:
     }  # fmt: skip
 
 
-def sections(figures: dict) -> list[tuple[str, str, list[tuple[str, float | int | None]]]]:
-    """(key, title, rows of (label, number)) for each section, in the reader's language."""
+def sections(figures: dict, links: bool = False) -> list[tuple[str, str, list[tuple]]]:
+    """(key, title, rows of (label, number)) for each section, in the reader's language; with
+    `links`, each row also names its figure (`proposals.by_status.draft`) when a list is behind it."""
     keys, found = _keys(), []
+    listed = figures_of(timezone.localdate()) if links else {}
     for section, title in _titles().items():
         rows = []
         for key, value in figures[section].items():
-            if isinstance(value, dict):
-                choices = LABELS.get((section, key))
-                for code, number in value.items():
-                    label = str(choices(code).label) if choices else code
-                    rows.append((f"{keys.get(key, key)}: {label}", number))
-            else:
-                rows.append((keys.get(key, key), value))
+            word = keys.get(key, key)
+            pairs = (
+                [(f"{key}.{code}", f"{word}: {_label(section, key, code)}", n) for code, n in value.items()]
+                if isinstance(value, dict) else [(key, word, value)]
+            )  # fmt: skip
+            for figure, label, number in pairs:
+                linked = f"{section}.{figure}" if figure in listed.get(section, {}) else None
+                rows.append((label, number, linked) if links else (label, number))
         found.append((section, title, rows))
     return found
 
 
-def summary_xlsx(figures: dict, unit_name: str) -> bytes:
+def _label(section: str, key: str, code: str) -> str:
+    choices = LABELS.get((section, key))
+    return str(choices(code).label) if choices else code
+
+
+def label_of(figure: str) -> str:
+    """The title of one figure (`pilots.outcomes.completed` → "Pilots — outcomes: Completed")."""
+    section, _dot, rest = figure.partition(".")
+    key, _dot, code = rest.partition(".")
+    titles = _titles() | {"compliance": _("Deadline compliance")}
+    words = _keys() | {
+        "all": _("all"), "approved": _("approved"),
+        **{f"{name}_{part}": f"{title}: {column}" for name, title in _compliance_keys().items()
+           for part, column in compliance_columns().items()},
+    }  # fmt: skip
+    label = words.get(key, key) + (f": {_label(section, key, code)}" if code else "")
+    return f"{titles.get(section, section)} — {label}"
+
+
+def _compliance_keys() -> dict[str, str]:
+    labels = compliance_labels()
+    return {"decisions": labels["decisions"], "results": labels["results_reports"],
+            "evaluations": labels["evaluations"]}  # fmt: skip
+
+
+def compliance_labels() -> dict[str, str]:
+    return {
+        "decisions": _("Decisions within 7 working days"),
+        "results_reports": _("Results reports on time"),
+        "evaluations": _("Evaluations on time"),
+    }
+
+
+def compliance_columns() -> dict[str, str]:
+    return {"on_time": _("on time"), "late": _("late"), "overdue": _("overdue now"),
+            "share_on_time": _("share on time")}  # fmt: skip
+
+
+def compliance_rows(deadlines: dict) -> list[dict]:
+    """The unit's own line, then each child's: name and, per deadline, its four numbers."""
+    return [{"name": row["name"], "unit": row["unit"], "cells": [row[key] for key in compliance_labels()]}
+            for row in [deadlines, *deadlines["children"]]]  # fmt: skip
+
+
+def _compliance_sheet(book: Workbook, deadlines: dict) -> None:
+    sheet = book.create_sheet(_("Deadline compliance")[:31])
+    header = [_("Code"), _("Name")]
+    for title in compliance_labels().values():
+        header += [f"{title}: {column}" for column in compliance_columns().values()]
+    sheet.append(header)
+    for row in compliance_rows(deadlines):
+        cells = [row["unit"], row["name"]]
+        for numbers in row["cells"]:
+            cells += [numbers[column] for column in compliance_columns()]
+        sheet.append(cells)
+    for column in sheet.iter_cols(min_row=2, min_col=6, max_col=len(header)):
+        for cell in column:
+            if isinstance(cell.value, float):
+                cell.number_format = "0.0%"
+    sheet.column_dimensions["B"].width = 40
+
+
+def summary_xlsx(figures: dict, unit_name: str, deadlines: dict | None = None) -> bytes:
     book = Workbook()
     head = book.active
     head.title = _("Report")[:31]
@@ -89,6 +155,8 @@ def summary_xlsx(figures: dict, unit_name: str) -> bytes:
         for label, number in rows:
             sheet.append([label, number])
         sheet.column_dimensions["A"].width = 60
+    if deadlines is not None:
+        _compliance_sheet(book, deadlines)
     children = book.create_sheet(_("Units below")[:31])
     children.append([_("Code"), _("Name"), _("Proposals"), _("approved"), _("Pilots"), _("Overdue")])
     for child in figures["children"]:
@@ -99,8 +167,10 @@ def summary_xlsx(figures: dict, unit_name: str) -> bytes:
     return out.getvalue()
 
 
-def summary_pdf(figures: dict, unit, reader) -> bytes:
+def summary_pdf(figures: dict, unit, reader, deadlines: dict | None = None) -> bytes:
+    compliance = compliance_rows(deadlines) if deadlines is not None else None
     context = {"figures": figures, "sections": sections(figures), "unit": unit, "reader": reader,
+               "compliance": compliance, "compliance_labels": compliance_labels(),
                "today": timezone.localdate(), "start": datetime.date.fromisoformat(figures["from"]),
                "end": datetime.date.fromisoformat(figures["to"])}  # fmt: skip
     return render_pdf("monitoring/summary_pdf.html", context)

@@ -187,3 +187,51 @@ class ReviewAttachment(AttachmentBase):
 
     def get_absolute_url(self) -> str:
         return reverse("review-attachment", args=[self.review_id, self.pk])
+
+
+def export_path(instance: ExportJob, filename: str) -> str:
+    return f"exports/{instance.owner_id}/{instance.pk}-{filename}"
+
+
+class ExportJob(models.Model):
+    """A report download prepared in the background (a large subtree): queued, then running with
+    its progress, then done with the file — kept for the person who asked for 7 days."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Kind(models.TextChoices):
+        XLSX = "xlsx", "XLSX"
+        PDF = "pdf", "PDF"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    kind = models.CharField(_("format"), max_length=4, choices=Kind.choices)
+    language = models.CharField(max_length=8, default=settings.LANGUAGE_CODE)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    file = models.FileField(upload_to=export_path, storage=private_storage, max_length=255, blank=True)
+    created_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("kept until"))
+
+    class Meta:
+        verbose_name = _("report download")
+        verbose_name_plural = _("report downloads")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"]), models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} · {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y} · {self.kind}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("report-download", args=[self.pk])
+
+    @property
+    def filename(self) -> str:
+        return f"bao-cao-{self.unit.code}-{self.period_start}-{self.period_end}.{self.kind}"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from monitoring.models import Urging
-from portal.models import RoleAssignment, Unit, User
-from portal.permissions import covers, has_role, heads_above, load_visible
+from portal.models import RoleAssignment, Unit, User, path_prefix_q
+from portal.permissions import covers, has_role, heads_above, load_visible, roles_held
 
 
 def get_urging_for(user: User, pk: int) -> Urging:
@@ -23,3 +23,11 @@ def is_unit_head(user: User, urging: Urging) -> bool:
 def may_report_on(user: User, unit: Unit) -> bool:
     """Organisation Committee staff covering the unit, and the heads over it (its own included)."""
     return covers(user, RoleAssignment.Role.ORGCOM, unit) or covers(user, RoleAssignment.Role.HEAD, unit)
+
+
+def reportable_units(user: User):
+    """The units a person reports on (`may_report_on`), as one query: the subtrees of their
+    Organisation Committee and head roles."""
+    reporting = (RoleAssignment.Role.ORGCOM, RoleAssignment.Role.HEAD)
+    paths = [path for role, path in roles_held(user) if role in reporting]
+    return Unit.objects.filter(path_prefix_q("path", paths))

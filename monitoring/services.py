@@ -4,14 +4,15 @@ overdue items, and the unit head's answer (what will be done, by when)."""
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from monitoring import items, permissions
-from monitoring.models import PeriodicReview, ReportSnapshot, ReviewAttachment, Urging, UrgingItem
+from monitoring.models import ExportJob, PeriodicReview, ReportSnapshot, ReviewAttachment, Urging, UrgingItem
 from portal.errors import IncompleteInput
 from portal.filetypes import store_upload
 from portal.models import RoleAssignment, Unit, User
@@ -28,6 +29,7 @@ FLOW = Workflow(
     refused=gettext_lazy("This action is not allowed while the urging is “%(status)s”."),
 )
 MAX_ITEMS = 100
+logger = logging.getLogger(__name__)
 
 
 def check_send(*, actor: User, unit: Unit) -> None:
@@ -137,7 +139,7 @@ def snapshot_freeze(*, actor: User, unit: Unit, period: str) -> ReportSnapshot:
     from django.core.files.base import ContentFile
 
     from monitoring import exports
-    from monitoring.summary import summary
+    from monitoring.summary import compliance, summary
 
     ensure(
         covers(actor, RoleAssignment.Role.ORGCOM, unit),
@@ -148,8 +150,13 @@ def snapshot_freeze(*, actor: User, unit: Unit, period: str) -> ReportSnapshot:
     digest = hashlib.sha256(json.dumps(figures, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     snapshot = ReportSnapshot(unit=unit, period=period, period_start=start, period_end=end, figures=figures,
                               sha256=digest, created_by=actor)  # fmt: skip
-    snapshot.xlsx.save("report.xlsx", ContentFile(exports.summary_xlsx(figures, unit.name)), save=False)
-    snapshot.pdf.save("report.pdf", ContentFile(exports.summary_pdf(figures, unit, actor)), save=False)
+    deadlines = compliance(actor, unit, start, end)
+    xlsx, pdf = (
+        exports.summary_xlsx(figures, unit.name, deadlines),
+        exports.summary_pdf(figures, unit, actor, deadlines),
+    )
+    snapshot.xlsx.save("report.xlsx", ContentFile(xlsx), save=False)
+    snapshot.pdf.save("report.pdf", ContentFile(pdf), save=False)
     snapshot._change_reason = f"frozen by {actor.username}"
     snapshot.save()
     return snapshot
@@ -164,3 +171,83 @@ def review_attach(*, actor: User, review: PeriodicReview, file, description: str
     attachment = ReviewAttachment(review=review)
     store_upload(attachment, file, name=getattr(file, "name", ""), description=description, actor=actor)
     return attachment
+
+
+EXPORT_DAYS = 7
+
+
+def export_request(
+    *, actor: User, unit: Unit, start: datetime.date, end: datetime.date, kind: str
+) -> ExportJob:
+    """Ask for the report of a unit and period as a file prepared in the background; the file is
+    kept for the person for 7 days. With the embedded default the task runs in-process."""
+    from monitoring import tasks
+
+    ensure(
+        permissions.may_report_on(actor, unit),
+        _("Only Organisation Committee staff and heads report on this unit."),
+    )
+    if kind not in ExportJob.Kind.values:
+        raise IncompleteInput({"kind": _("Choose XLSX or PDF.")})
+    if end < start:
+        raise IncompleteInput({"to": _("The period cannot end before it starts.")})
+    job = ExportJob.objects.create(
+        owner=actor, unit=unit, period_start=start, period_end=end, kind=kind, language=get_language(),
+        expires_at=timezone.now() + datetime.timedelta(days=EXPORT_DAYS),
+    )  # fmt: skip
+    transaction.on_commit(lambda: tasks.build_export.delay(job.pk))
+    return job
+
+
+def _advance(job: ExportJob, status: str, progress: int) -> None:
+    job.status, job.progress = status, progress
+    job.save(update_fields=["status", "progress"])
+
+
+def export_build(job_id: int) -> None:
+    """Draw the file of a queued download, telling its progress as it goes. Run by the task; a
+    job already taken (a redelivered task) is left alone, and one whose owner no longer reports
+    on the unit fails."""
+    from django.core.files.base import ContentFile
+
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().select_related("owner", "unit").filter(pk=job_id).first()
+        if job is None or job.status != ExportJob.Status.QUEUED:
+            return
+        _advance(job, ExportJob.Status.RUNNING, 5)
+    try:
+        content = _draw(job) if permissions.may_report_on(job.owner, job.unit) else None
+    except Exception:  # a failed download is told to its owner, never a crash of the page that asked
+        logger.exception("report download %s failed", job.pk)
+        content = None
+    if content is None:
+        job.status, job.finished_at = ExportJob.Status.FAILED, timezone.now()
+        job.save(update_fields=["status", "finished_at"])
+        return
+    job.file.save(job.filename, ContentFile(content), save=False)
+    job.status, job.progress, job.finished_at = ExportJob.Status.DONE, 100, timezone.now()
+    job.save(update_fields=["file", "status", "progress", "finished_at"])
+
+
+def _draw(job: ExportJob) -> bytes:
+    from monitoring import exports
+    from monitoring.summary import compliance, summary
+
+    with override(job.language):
+        figures = summary(job.owner, job.unit, job.period_start, job.period_end)
+        _advance(job, ExportJob.Status.RUNNING, 50)
+        deadlines = compliance(job.owner, job.unit, job.period_start, job.period_end)
+        _advance(job, ExportJob.Status.RUNNING, 70)
+        if job.kind == ExportJob.Kind.XLSX:
+            return exports.summary_xlsx(figures, job.unit.name, deadlines)
+        return exports.summary_pdf(figures, job.unit, job.owner, deadlines)
+
+
+def exports_purge(now: datetime.datetime | None = None) -> int:
+    """Delete the downloads past their 7 days, files included; returns how many."""
+    expired = list(ExportJob.objects.filter(expires_at__lte=now or timezone.now()))
+    for job in expired:
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+    return len(expired)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
+from celery import shared_task
+
 from monitoring.models import PeriodicReview, ReportSnapshot
 from portal.models import RoleAssignment
 from portal.reminders import Reminder
@@ -83,3 +85,17 @@ def monthly_digest(day: datetime.date) -> Iterator[Reminder]:
         context = {"template": "monthly_digest", "unit": unit, "figures": figures, "start": start, "end": end,
                    "url": url}  # fmt: skip
         yield Reminder(person, "monthly_digest", unit, context)
+
+
+@shared_task(name="monitoring.tasks.build_export")
+def build_export(job_id: int) -> None:
+    from monitoring.services import export_build
+
+    export_build(job_id)
+
+
+@shared_task(name="monitoring.tasks.purge_exports")
+def purge_exports() -> int:
+    from monitoring.services import exports_purge
+
+    return exports_purge()

@@ -4,29 +4,23 @@ service → redirect."""
 
 from __future__ import annotations
 
-import datetime
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monitoring import forms, items, permissions, services
 from monitoring.models import Urging
 from monitoring.permissions import get_urging_for
-from pilots.models import Pilot
 from portal.errors import DomainError, IncompleteInput, NotAllowed
 from portal.filetypes import download
 from portal.models import RoleAssignment, User
-from portal.permissions import covers, get_unit_for, load_visible, visible_units
+from portal.permissions import get_unit_for, load_visible, visible_units
 from portal.work import WorkSection
-from proposals.models import Proposal
 
 
 def _choices(overdue: dict[str, list]) -> list[tuple[str, str]]:
@@ -123,61 +117,6 @@ def urgings_to_answer(user: User) -> WorkSection | None:
 
 
 work_sections = [urgings_to_answer]
-
-
-def _report_period(request: HttpRequest) -> tuple[str, datetime.date, datetime.date]:
-    """The period picked: this half-year (default), this year, last year, or custom dates."""
-    today = timezone.localdate()
-    choice = request.GET.get("period", "half")
-    if choice == "year":
-        return choice, datetime.date(today.year, 1, 1), today
-    if choice == "last_year":
-        return choice, datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)
-    if choice == "custom":
-        try:
-            start = datetime.datetime.strptime(request.GET.get("from", ""), "%d/%m/%Y").date()
-            end = datetime.datetime.strptime(request.GET.get("to", ""), "%d/%m/%Y").date()
-        except ValueError:
-            messages.error(request, _("Give the dates as dd/mm/yyyy."))
-        else:
-            if start <= end:
-                return choice, start, end
-            messages.error(request, _("The period cannot end before it starts."))
-    start = datetime.date(today.year, 1 if today.month <= 6 else 7, 1)
-    return "half", start, today
-
-
-@login_required
-@require_GET
-def report_page(request: HttpRequest) -> HttpResponse:
-    """Báo cáo, thống kê: the summary of a unit the person reports on, as tables and charts."""
-    from monitoring import exports
-    from monitoring.models import ReportSnapshot
-    from monitoring.summary import summary
-
-    units = [
-        unit
-        for unit in visible_units(request.user).order_by("path")
-        if permissions.may_report_on(request.user, unit)
-    ]
-    if not units:
-        raise PermissionDenied
-    unit = next((u for u in units if u.code == request.GET.get("unit")), units[0])
-    choice, start, end = _report_period(request)
-    figures = summary(request.user, unit, start, end)
-    query = urlencode({"unit": unit.code, "from": start.isoformat(), "to": end.isoformat()})
-    by_status = figures["proposals"]["by_status"], figures["pilots"]["by_status"]
-    chart = {
-        "proposals": [[str(label), by_status[0][code]] for code, label in Proposal.Status.choices],
-        "pilots": [[str(label), by_status[1][code]] for code, label in Pilot.Status.choices],
-    }
-    context = {
-        "units": units, "unit": unit, "choice": choice, "start": start, "end": end, "figures": figures,
-        "sections": exports.sections(figures), "chart": chart, "query": query,
-        "snapshots": ReportSnapshot.objects.filter(unit=unit)[:20],
-        "may_freeze": covers(request.user, RoleAssignment.Role.ORGCOM, unit),
-    }  # fmt: skip
-    return render(request, "monitoring/report.html", context)
 
 
 @login_required

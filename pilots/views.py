@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -381,6 +382,7 @@ def _list(request: HttpRequest, queryset, *, title: str, view: str) -> HttpRespo
         "view": view,
         "statuses": Pilot.Status.choices,
         "status": status_filter,
+        "query": urlencode({"status": status_filter}) if status_filter else "",
     }
     return render(request, "pilots/list.html", context)
 

@@ -146,10 +146,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The daily sweep runs at 07:00 Hanoi time; SWEEP_EVERY_SECONDS replaces that with a short
 # interval (used by the worker test and handy on a staging server).
 _sweep_every = os.environ.get("SWEEP_EVERY_SECONDS", "")
+# A report over more proposals than this is downloaded through "my downloads" (a background task).
+PORTAL_EXPORT_INLINE_MAX = int(os.environ.get("PORTAL_EXPORT_INLINE_MAX", "5000"))
 CELERY_BEAT_SCHEDULE = {
     "daily-due-sweep": {
         "task": "portal.tasks.sweep_due",
         "schedule": float(_sweep_every) if _sweep_every else crontab(hour=7, minute=0),
+    },
+    # Report downloads are kept 7 days, then deleted with their files.
+    "purge-report-downloads": {
+        "task": "monitoring.tasks.purge_exports",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

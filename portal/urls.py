@@ -7,8 +7,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from accountability.api import CaseViewSet
-from monitoring.api import PeriodicReviewViewSet, ReportSummaryView, SnapshotViewSet, UrgingViewSet
-from monitoring.views import report_page, review_attach, review_attachment, review_list
+from monitoring.api import (
+    PeriodicReviewViewSet,
+    ReportComplianceView,
+    ReportSummaryView,
+    SnapshotViewSet,
+    UrgingViewSet,
+)
+from monitoring.views import review_attach, review_attachment, review_list
 from pilots.api import PilotViewSet
 from portal import api, views
 from portal.converters import CodeConverter, IdConverter
@@ -43,6 +49,7 @@ api_urls = [
     path("pilots/<id:pk>/obstacles/", PilotObstaclesView.as_view(), name="api-pilot-obstacles"),
     path("people/<str:username>/record/", PersonRecordView.as_view(), name="api-person-record"),
     path("reports/summary/", ReportSummaryView.as_view(), name="api-report-summary"),
+    path("reports/compliance/", ReportComplianceView.as_view(), name="api-report-compliance"),
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", views.api_fallback, name="api-fallback"),
 ]
@@ -58,7 +65,7 @@ urlpatterns = [
     path("cases/", include("accountability.urls")),
     path("obstacles/", include("support.urls")),
     path("urgings/", include("monitoring.urls")),
-    path("reports/", report_page, name="report"),
+    path("reports/", include("monitoring.report_urls")),
     path("reviews/", review_list, name="review-list"),
     path("reviews/<id:pk>/attach/", review_attach, name="review-attach"),
     path("reviews/<id:pk>/files/<id:attachment_pk>/", review_attachment, name="review-attachment"),

@@ -26,7 +26,8 @@ def test_the_summary_downloads_as_xlsx_and_pdf(as_, demo):
     xlsx = as_("orgcom").get(API, query | {"format": "xlsx"})
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
-    assert len(book.sheetnames) == 9  # the heading, seven sections and the units below
+    # the heading, seven sections, the deadline compliance and the units below
+    assert len(book.sheetnames) == 10 and book.sheetnames[-2] == "Tuân thủ thời hạn"
     head = book.worksheets[0]
     assert head["B1"].value == "UBND tỉnh Demo" and head["B2"].value.date() == datetime.date.today()
     proposals = {row[0].value: row[1].value for row in book.worksheets[1].iter_rows(min_row=2)}
@@ -106,4 +107,4 @@ def test_the_report_page(demo, client):
     client.force_login(demo["cadre_a"])
     assert client.get("/reports/").status_code == 403
     client.force_login(demo["head_a"])
-    assert [u.code for u in client.get("/reports/").context["units"]] == ["SKHDT"]
+    assert [code for code, _label in client.get("/reports/").context["picker"]] == ["SKHDT"]

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import datetime
 
-from monitoring.figures import obstacle_figures, urging_figures
-from portal.models import Unit
+from monitoring.summary import summary
+from portal.models import Unit, User
 from portal.workdays import add_working_days
 from support.models import Obstacle
 from tests.monitoring.test_urgings import post, urge
 from tests.support.test_obstacles import ANSWER, RAISE, running_pilot
 
 API = "/api/v1/obstacles/"
+
+
+def obstacle_figures(unit: Unit, start: datetime.date, end: datetime.date) -> dict:
+    return summary(User.objects.get(username="orgcom"), unit, start, end)["obstacles"]
+
+
+def urging_figures(unit: Unit, start: datetime.date, end: datetime.date) -> dict:
+    return summary(User.objects.get(username="orgcom"), unit, start, end)["urgings"]
 
 
 def test_obstacles_raised_answered_on_time_escalated_and_open(as_, demo, time_machine):
