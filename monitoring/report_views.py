@@ -197,8 +197,8 @@ def drill_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def download_list(request: HttpRequest) -> HttpResponse:
     """My downloads: the report files prepared in the background, kept 7 days; POST asks for one."""
+    units = _units(request)
     if request.method == "POST":
-        units = _units(request)
         try:
             unit = units.filter(code=request.POST.get("unit", "")[:32]).first()
             if unit is None:
@@ -223,8 +223,10 @@ def _date(raw: str) -> datetime.date:
 
 
 def _job(request: HttpRequest, pk: int) -> ExportJob:
+    """One's own download, while one still reports on its unit."""
+    units = _units(request)
     job = ExportJob.objects.filter(pk=pk, owner=request.user, expires_at__gt=timezone.now()).first()
-    if job is None:
+    if job is None or not units.filter(pk=job.unit_id).exists():
         raise Http404(_("No such download of yours."))
     return job
 

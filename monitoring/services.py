@@ -191,9 +191,10 @@ def export_request(
         raise IncompleteInput({"kind": _("Choose XLSX or PDF.")})
     if end < start:
         raise IncompleteInput({"to": _("The period cannot end before it starts.")})
+    now = timezone.now()
     job = ExportJob.objects.create(
         owner=actor, unit=unit, period_start=start, period_end=end, kind=kind, language=get_language(),
-        expires_at=timezone.now() + datetime.timedelta(days=EXPORT_DAYS),
+        created_at=now, expires_at=now + datetime.timedelta(days=EXPORT_DAYS),
     )  # fmt: skip
     transaction.on_commit(lambda: tasks.build_export.delay(job.pk))
     return job
