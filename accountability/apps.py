@@ -12,5 +12,16 @@ class AccountabilityConfig(AppConfig):
         from portal import reminders, work
 
         reminders.register(case_reminders)
+        _cover()
         for section in work_sections:
             work.register(section)
+
+
+def _cover() -> None:
+    """A case's history, transitions, reviews and explanations join its proposal's audit chain."""
+    from accountability.models import Case, CaseExplanation, CaseReview, CaseTransition
+    from portal import audit
+
+    audit.cover(Case.history.model, "proposal_id")
+    for model in (CaseTransition, CaseReview.history.model, CaseExplanation.history.model):
+        audit.cover(model, "case_id", Case, "proposal_id")

@@ -67,6 +67,7 @@ def generate(proposals: int) -> dict:
     from accountability.models import Case
     from pilots.models import Pilot
     from portal.models import RoleAssignment, Unit, User
+    from portal.workdays import working_day_spans
     from proposals.models import Proposal
 
     root = Unit.objects.create(code="ROOT", name="Tỉnh thử nghiệm")
@@ -103,6 +104,10 @@ def generate(proposals: int) -> dict:
             created_at=datetime.datetime.combine(created, datetime.time(9), tzinfo=datetime.UTC),
             received_on=created, decision_due=created + datetime.timedelta(days=9), decided_on=decided,
         ))  # fmt: skip
+    decided = [row for row in rows if row.decided_on]
+    spans = working_day_spans([(row.received_on, row.decided_on) for row in decided])
+    for row, span in zip(decided, spans, strict=True):
+        row.decision_working_days = span  # as the deciding service records it
     Proposal.objects.bulk_create(rows, batch_size=5000)
     approved = list(
         Proposal.objects.filter(status__in=["approved", "approved_by_head"]).values_list("pk", "unit_id")[
@@ -133,6 +138,11 @@ def generate(proposals: int) -> dict:
         for pk, proposal, unit, author in failed[: len(failed) // 2]
     ]
     Case.objects.bulk_create(cases, batch_size=5000)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # what autovacuum does on a live database after such a load
     return {"root": root, "leaf": leaves[0], "staff": staff}
 
 

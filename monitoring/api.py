@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from monitoring import exports, items, permissions, services
 from monitoring.models import PeriodicReview, ReportSnapshot, ReviewAttachment, Urging, UrgingItem
 from monitoring.permissions import get_urging_for
+from monitoring.sources import Sources
 from monitoring.summary import compliance, summary
 from portal.api import AttachmentSerializerBase, UploadBody, text, validated
 from portal.errors import NotAllowed
@@ -152,11 +153,12 @@ class ReportSummaryView(APIView):
         _may_run_reports(request.user)
         unit = report_unit(request, request.query_params.get("unit"))
         start, end = _period(request.query_params)
-        figures = summary(request.user, unit, start, end)
+        sources = Sources(request.user, unit, start, end)
+        figures = summary(request.user, unit, start, end, sources)
         kind = _download(request)
         if kind is None:
             return Response(figures)
-        deadlines = compliance(request.user, unit, start, end)
+        deadlines = compliance(request.user, unit, start, end, sources)
         return report_file(figures, unit, request.user, kind, f"bao-cao-{unit.code}-{start}-{end}", deadlines)
 
 

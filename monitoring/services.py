@@ -139,6 +139,7 @@ def snapshot_freeze(*, actor: User, unit: Unit, period: str) -> ReportSnapshot:
     from django.core.files.base import ContentFile
 
     from monitoring import exports
+    from monitoring.sources import Sources
     from monitoring.summary import compliance, summary
 
     ensure(
@@ -146,11 +147,12 @@ def snapshot_freeze(*, actor: User, unit: Unit, period: str) -> ReportSnapshot:
         _("Only Organisation Committee staff covering the unit freeze its periodic report."),
     )
     start, end = period_dates(period)
-    figures = summary(actor, unit, start, end)
+    sources = Sources(actor, unit, start, end)
+    figures = summary(actor, unit, start, end, sources)
     digest = hashlib.sha256(json.dumps(figures, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     snapshot = ReportSnapshot(unit=unit, period=period, period_start=start, period_end=end, figures=figures,
                               sha256=digest, created_by=actor)  # fmt: skip
-    deadlines = compliance(actor, unit, start, end)
+    deadlines = compliance(actor, unit, start, end, sources)
     xlsx, pdf = (
         exports.summary_xlsx(figures, unit.name, deadlines),
         exports.summary_pdf(figures, unit, actor, deadlines),
@@ -232,12 +234,14 @@ def export_build(job_id: int) -> None:
 
 def _draw(job: ExportJob) -> bytes:
     from monitoring import exports
+    from monitoring.sources import Sources
     from monitoring.summary import compliance, summary
 
     with override(job.language):
-        figures = summary(job.owner, job.unit, job.period_start, job.period_end)
+        sources = Sources(job.owner, job.unit, job.period_start, job.period_end)
+        figures = summary(job.owner, job.unit, job.period_start, job.period_end, sources)
         _advance(job, ExportJob.Status.RUNNING, 50)
-        deadlines = compliance(job.owner, job.unit, job.period_start, job.period_end)
+        deadlines = compliance(job.owner, job.unit, job.period_start, job.period_end, sources)
         _advance(job, ExportJob.Status.RUNNING, 70)
         if job.kind == ExportJob.Kind.XLSX:
             return exports.summary_xlsx(figures, job.unit.name, deadlines)

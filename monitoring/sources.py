@@ -46,6 +46,7 @@ class Sources:
     start: datetime.date
     end: datetime.date
     today: datetime.date = field(default_factory=timezone.localdate)
+    counted: dict = field(default_factory=dict, repr=False)  # what the summary has counted, kept
 
     @cached_property
     def proposals(self) -> QuerySet:
@@ -177,6 +178,19 @@ def _deadlines(today: datetime.date) -> dict[str, tuple[str, Q]]:
         found[f"{name}_on_time"] = ("pilots", met & Q(**{f"{done}__lte": F(due)}))
         found[f"{name}_late"] = ("pilots", met & Q(**{f"{done}__gt": F(due)}))
         found[f"{name}_overdue"] = ("pilots", Q(**{f"{due}__lt": today, f"{done}__isnull": True}))
+    return found
+
+
+def prefixed(condition: Q, prefix: str) -> Q:
+    """The same condition on a related row: every lookup and F() behind `prefix` (`pilot__`)."""
+    found = Q(_connector=condition.connector, _negated=condition.negated)
+    for child in condition.children:
+        if isinstance(child, Q):
+            found.children.append(prefixed(child, prefix))
+        else:
+            lookup, value = child
+            value = F(f"{prefix}{value.name}") if isinstance(value, F) else value
+            found.children.append((f"{prefix}{lookup}", value))
     return found
 
 

@@ -1,42 +1,91 @@
-"""The summary of a unit's subtree and a period (CONTRACT, Reports): counts over what the caller
-may see, for proposals created in the period — their decisions, pilots, cases, rewards, models —
-and the obstacles raised and urgings sent in it; every status, outcome, result and kind present,
-with 0 where none. Counted in the database: one aggregate query per table, a FILTER clause per
-figure (the figures are those of `monitoring.sources`, which the drill-down lists)."""
+"""The summary of a unit's subtree and a period (CONTRACT, Reports), and its deadline compliance:
+counts over what the caller may see, for proposals created in the period — their decisions,
+pilots, cases, rewards, models — and the obstacles raised and urgings sent in it; every status,
+outcome, result and kind present, with 0 where none.
+
+Counted in the database from the figures of `monitoring.sources` (which the drill-down lists):
+one grouped query over the proposals, their pilots joined (each proposal has at most one), by
+child unit and by working days to the decision, gives the proposals', pilots' and deadline
+figures, the units below and the median at once; one aggregate query per other table, a FILTER
+clause per figure."""
 
 from __future__ import annotations
 
 import datetime
-import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Substr
 
 from accountability.models import Case
 from monitoring import figures
-from monitoring.sources import Sources, figures_of
+from monitoring.sources import Sources, figures_of, prefixed
 from pilots.models import Pilot
 from portal.models import Unit, User
 from portal.permissions import visible_units
-from portal.workdays import working_day_spans
 from proposals.models import Proposal
 from recognition.models import Reward
 
 # The contract's figures of each child unit, and the figure each one counts.
 CHILD_FIGURES = {"proposals": "proposals.all", "approved": "proposals.approved", "pilots": "pilots.all",
                  "overdue": "proposals.pending_overdue"}  # fmt: skip
-# The column that holds the unit's path, per source, for the breakdown by child unit.
-PATHS = {"proposals": "unit__path", "pilots": "proposal__unit__path"}
+# Counted in the grouped query over the proposals; the other sections one query per table.
+GROUPED = ("proposals", "pilots", "compliance")
+OTHERS = ("pilots", "cases", "rewards", "models", "obstacles", "urgings")
 
 
-def count_figures(sources: Sources, sections: list[str], extra: dict | None = None) -> dict[str, int]:
-    """`section.figure` → n for every figure of `sections`: one aggregate query per source, with
-    the `extra` aggregates (source → {name: aggregate}) in the same queries."""
+def _on_proposals(sources: Sources) -> dict:
+    """`section.figure` → aggregate over the proposals for each figure of a proposal or a pilot."""
+    found = {}
+    for section in GROUPED:
+        for key, (source, condition) in figures_of(sources.today)[section].items():
+            if source == "proposals":
+                found[f"{section}.{key}"] = Count("pk", filter=condition or None)
+            elif source == "pilots":
+                found[f"{section}.{key}"] = Count("pilot", filter=prefixed(condition, "pilot__") or None)
+    found["damage"] = Sum("pilot__damage_vnd", filter=Q(pilot__damage=True))
+    found["decided"] = Count("pk", filter=Q(decided_on__isnull=False, decision_working_days__isnull=False))
+    return found
+
+
+def _children_of(sources: Sources) -> list[Unit]:
+    return list(visible_units(sources.user).filter(parent=sources.unit).order_by("path"))
+
+
+def _grouped(sources: Sources) -> dict:
+    """The grouped query, once per Sources: totals, totals per child's path, and the histogram of
+    working days to a decision."""
+    if "grouped" in sources.counted:
+        return sources.counted["grouped"]
+    children = _children_of(sources)
+    width = len(children[0].path) if children else 0
+    aggregates = _on_proposals(sources)
+    named = {f"f{n}": aggregate for n, aggregate in enumerate(aggregates.values())}
+    branch = Substr("unit__path", 1, width) if width else Value("")
+    rows = (
+        sources.proposals.annotate(branch=branch).order_by()
+        .values("branch", "decision_working_days").annotate(**named)
+    )  # fmt: skip
+    totals, branches, days = Counter(), defaultdict(Counter), Counter()
+    for row in rows:
+        counts = {key: row[f"f{n}"] or 0 for n, key in enumerate(aggregates)}
+        totals.update(counts)
+        branches[row["branch"]].update(counts)
+        if row["decision_working_days"] is not None:
+            days[row["decision_working_days"]] += counts["decided"]
+    found = {"totals": totals, "branches": branches, "days": days, "children": children}
+    sources.counted["grouped"] = found
+    return found
+
+
+def count_figures(sources: Sources, sections: tuple[str, ...], extra: dict | None = None) -> dict[str, int]:
+    """`section.figure` → n for every figure of `sections` whose source is not a proposal or a
+    pilot: one aggregate query per source, with the `extra` aggregates (source → {name: aggregate})."""
     wanted: dict[str, dict] = defaultdict(dict)
     for section in sections:
         for key, (source, condition) in figures_of(sources.today)[section].items():
-            wanted[source][f"{section}.{key}"] = Count("pk", filter=condition or None)
+            if source not in ("proposals", "pilots"):
+                wanted[source][f"{section}.{key}"] = Count("pk", filter=condition or None)
     for source, aggregates in (extra or {}).items():
         wanted[source].update(aggregates)
     found = {}
@@ -47,6 +96,26 @@ def count_figures(sources: Sources, sections: list[str], extra: dict | None = No
     return found
 
 
+def median(days: Counter) -> float | int | None:
+    """The median of the working days (as `statistics.median` of the list the histogram stands for)."""
+    total = sum(days.values())
+    if not total:
+        return None
+    ordered = sorted(days.items())
+
+    def nth(index: int) -> int:
+        running = 0
+        for value, n in ordered:
+            running += n
+            if running > index:
+                return value
+        raise IndexError(index)
+
+    if total % 2:
+        return nth(total // 2)
+    return (nth(total // 2 - 1) + nth(total // 2)) / 2
+
+
 def _per(counts: dict, prefix: str, choices) -> dict[str, int]:
     return {value: counts[f"{prefix}.{value}"] for value in choices.values}
 
@@ -55,21 +124,20 @@ def _of(counts: dict, section: str, keys: list[str]) -> dict[str, int]:
     return {key: counts[f"{section}.{key}"] for key in keys}
 
 
-def summary(user: User, unit: Unit, start: datetime.date, end: datetime.date) -> dict:
-    sources = Sources(user, unit, start, end)
-    sections = ["proposals", "pilots", "cases", "rewards", "models", "obstacles", "urgings"]
-    n = count_figures(
-        sources, sections, extra={"pilots": {"damage": Sum("damage_vnd", filter=Q(damage=True))}}
-    )
-    decided = sources.proposals.filter(decided_on__isnull=False, received_on__isnull=False)
-    spans = working_day_spans(list(decided.values_list("received_on", "decided_on")))
+def summary(
+    user: User, unit: Unit, start: datetime.date, end: datetime.date, sources: Sources | None = None
+) -> dict:
+    sources = sources or Sources(user, unit, start, end)
+    grouped = _grouped(sources)
+    n = Counter(grouped["totals"])
+    n.update(count_figures(sources, OTHERS))
     return {
         "unit": unit.code, "from": start.isoformat(), "to": end.isoformat(),
         "proposals": {
             "by_status": _per(n, "proposals.by_status", Proposal.Status),
             **_of(n, "proposals", ["decided_on_time", "decided_late", "pending_overdue", "approved_by_vote",
                                    "approved_by_override"]),
-            "median_working_days_to_decision": statistics.median(spans) if spans else None,
+            "median_working_days_to_decision": median(grouped["days"]),
         },
         "pilots": {
             "by_status": _per(n, "pilots.by_status", Pilot.Status),
@@ -90,32 +158,20 @@ def summary(user: User, unit: Unit, start: datetime.date, end: datetime.date) ->
 
 def children(sources: Sources, wanted: dict[str, str]) -> list[dict]:
     """For each child unit the person sees, `name` → the figure `wanted[name]` over the child's
-    subtree: one grouped query per source (the paths have a fixed width per level, so a child's
-    subtree is a path prefix of one length)."""
-    units = list(visible_units(sources.user).filter(parent=sources.unit).order_by("path"))
-    if not units:
-        return []
-    width = len(units[0].path)
-    per_source: dict[str, dict] = defaultdict(dict)
-    for name, figure in wanted.items():
-        section, _, key = figure.partition(".")
-        source, condition = figures_of(sources.today)[section][key]
-        per_source[source][name] = Count("pk", filter=condition or None, distinct=True)
-    grouped: dict[str, dict] = defaultdict(dict)
-    for source, aggregates in per_source.items():
-        branches = getattr(sources, source).annotate(branch=Substr(PATHS[source], 1, width))
-        for row in branches.order_by().values("branch").annotate(**aggregates):
-            grouped[row.pop("branch")].update(row)
+    subtree (the paths have a fixed width per level, so a child's subtree is a path prefix of one
+    length: the grouped query's branch)."""
+    grouped = _grouped(sources)
     return [
-        {"unit": unit.code, "name": unit.name, **{name: grouped[unit.path].get(name, 0) for name in wanted}}
-        for unit in units
-    ]
+        {"unit": unit.code, "name": unit.name,
+         **{name: grouped["branches"][unit.path][figure] for name, figure in wanted.items()}}
+        for unit in grouped["children"]
+    ]  # fmt: skip
 
 
 COMPLIANCE = {"decisions": "decisions", "results_reports": "results", "evaluations": "evaluations"}
 
 
-def _compliance_row(counts: dict[str, int], prefix: str = "") -> dict:
+def _compliance_row(counts: dict[str, int], prefix: str = "compliance.") -> dict:
     row = {}
     for name, key in COMPLIANCE.items():
         on_time, late, overdue = (counts[f"{prefix}{key}_{part}"] for part in ("on_time", "late", "overdue"))
@@ -124,17 +180,20 @@ def _compliance_row(counts: dict[str, int], prefix: str = "") -> dict:
     return row
 
 
-def compliance(user: User, unit: Unit, start: datetime.date, end: datetime.date) -> dict:
+def compliance(
+    user: User, unit: Unit, start: datetime.date, end: datetime.date, sources: Sources | None = None
+) -> dict:
     """Deadline compliance (Art. 6, against "né tránh, đùn đẩy") of the unit's subtree and of each
     child unit, for the proposals created in the period: for the decision within 7 working days,
     the results report and the evaluation, how many were on time, late, or are overdue now, and
     the share on time of those done."""
-    sources = Sources(user, unit, start, end)
-    total = count_figures(sources, ["compliance"])
-    keys = list(figures_of(sources.today)["compliance"])
-    rows = children(sources, {key: f"compliance.{key}" for key in keys})
+    sources = sources or Sources(user, unit, start, end)
+    grouped = _grouped(sources)
     return {
         "unit": unit.code, "name": unit.name, "from": start.isoformat(), "to": end.isoformat(),
-        **_compliance_row(total, "compliance."),
-        "children": [{"unit": row["unit"], "name": row["name"], **_compliance_row(row)} for row in rows],
+        **_compliance_row(grouped["totals"]),
+        "children": [
+            {"unit": child.code, "name": child.name, **_compliance_row(grouped["branches"][child.path])}
+            for child in grouped["children"]
+        ],
     }  # fmt: skip

@@ -13,5 +13,24 @@ class PilotsConfig(AppConfig):
 
         reminders.register_job(start_due_pilots)
         reminders.register(pilot_reminders)
+        _cover()
         for section in work_sections:
             work.register(section)
+
+
+def _cover() -> None:
+    """A pilot's history, transitions, plan versions, indicators, milestones, progress reports,
+    inspections and corrective actions join its proposal's audit chain (portal.audit)."""
+    from pilots import models
+    from portal import audit
+
+    audit.cover(models.Pilot.history.model, "proposal_id")
+    histories = [
+        m.history.model
+        for m in (models.Indicator, models.Milestone, models.ProgressReport, models.Inspection)
+    ]
+    for model in (models.PilotTransition, models.PlanVersion, *histories):
+        audit.cover(model, "pilot_id", models.Pilot, "proposal_id")
+    audit.cover(
+        models.CorrectiveAction.history.model, "inspection_id", models.Inspection, "pilot__proposal_id"
+    )

@@ -12,5 +12,15 @@ class ProposalsConfig(AppConfig):
         from proposals.views import work_sections
 
         reminders.register(decision_reminders)
+        _cover()
         for section in work_sections:
             work.register(section)
+
+
+def _cover() -> None:
+    """The proposal's history and transitions open its dossier's audit chain (portal.audit)."""
+    from portal import audit
+    from proposals.models import Proposal, ProposalTransition
+
+    audit.cover(Proposal.history.model, "id")
+    audit.cover(ProposalTransition, "proposal_id")

@@ -244,6 +244,10 @@ class Proposal(models.Model):
         help_text=_("Cam kết chịu trách nhiệm trước cấp trên và trước pháp luật (Art. 8(1))."),
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    # Working days from receipt to the decision, counted when it is taken (the reports' median).
+    decision_working_days = models.SmallIntegerField(
+        _("working days to the decision"), null=True, blank=True, editable=False
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

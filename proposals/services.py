@@ -19,7 +19,7 @@ from portal.errors import DomainError, IncompleteInput, InvalidTransition
 from portal.filetypes import store_upload
 from portal.models import RoleAssignment, Unit, User
 from portal.permissions import grant, has_role, revoke
-from portal.workdays import add_working_days
+from portal.workdays import add_working_days, working_days_between
 from portal.workflow import Workflow, ensure, required_text, tell
 from proposals import permissions
 from proposals.models import Proposal, ProposalAttachment
@@ -212,8 +212,7 @@ def proposal_decide(
     proposal.head_vote = minutes["head_vote"]
     proposal.decision_mode = mode
     proposal.support_granted = (support_granted or "").strip()
-    proposal.decided_on = timezone.localdate()
-    proposal.decided_by = actor
+    _mark_decided(proposal, actor)
     to_status = Proposal.Status.APPROVED if minutes["passed"] else Proposal.Status.COLLECTIVE_REJECTED
     note = voting.describe(minutes)
     FLOW.record(
@@ -224,13 +223,20 @@ def proposal_decide(
     return proposal
 
 
+def _mark_decided(proposal: Proposal, actor: User) -> None:
+    """Today's decision by `actor`, with the working days it took since receipt (for the reports)."""
+    proposal.decided_on = timezone.localdate()
+    proposal.decided_by = actor
+    received = proposal.received_on
+    proposal.decision_working_days = working_days_between(received, proposal.decided_on) if received else None
+
+
 @transaction.atomic
 def proposal_override(*, actor: User, proposal: Proposal, responsibility_statement: str) -> Proposal:
     """After a failed vote the head approves anyway, taking personal responsibility in writing."""
     proposal, to_status = FLOW.begin(proposal, actor=actor, action="override")
     proposal.responsibility_statement = required_text(responsibility_statement, "responsibility_statement")
-    proposal.decided_on = timezone.localdate()
-    proposal.decided_by = actor
+    _mark_decided(proposal, actor)
     FLOW.record(
         proposal, action="override", actor=actor, to_status=to_status, note=proposal.responsibility_statement
     )
@@ -242,8 +248,7 @@ def proposal_override(*, actor: User, proposal: Proposal, responsibility_stateme
 def proposal_reject(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
     proposal, to_status = FLOW.begin(proposal, actor=actor, action="reject")
     reason = required_text(reason, "reason")
-    proposal.decided_on = timezone.localdate()
-    proposal.decided_by = actor
+    _mark_decided(proposal, actor)
     FLOW.record(proposal, action="reject", actor=actor, to_status=to_status, note=reason)
     tell([proposal.author], "proposal_decided", proposal, proposal=proposal, reason=reason)
     return proposal
