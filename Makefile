@@ -29,6 +29,7 @@ translations: venv
 ## run: create the virtualenv, migrate, seed the demo, serve on http://127.0.0.1:8000 (SQLite, tasks in-process)
 run: venv translations
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py audit_adopt
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -52,9 +53,10 @@ lint: dev-venv
 messages: venv
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
 
-## bench: the report summary on 100,000 generated proposals, in a database of its own (bench/RESULTS.md)
+## bench: the report summary on 100,000 generated proposals and the audit chain's cost, each in a database of its own (bench/RESULTS.md)
 bench: venv
 	$(PY) bench/summary.py
+	$(PY) bench/audit.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -24,9 +24,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 
-def own_database() -> tuple[str, callable]:
+def own_database(name: str = "bench_portal") -> tuple[str, callable]:
     """A DATABASE_URL for a database of the benchmark's own, and how to remove it."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
@@ -36,18 +37,18 @@ def own_database() -> tuple[str, callable]:
         admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
         admin.autocommit = True
         with admin.cursor() as cursor:
-            cursor.execute("DROP DATABASE IF EXISTS bench_portal")
-            cursor.execute("CREATE DATABASE bench_portal")
+            cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+            cursor.execute(f"CREATE DATABASE {name}")
 
         def drop() -> None:
             from django.db import connections
 
             connections.close_all()
             with admin.cursor() as cursor:
-                cursor.execute("DROP DATABASE IF EXISTS bench_portal")
+                cursor.execute(f"DROP DATABASE IF EXISTS {name}")
             admin.close()
 
-        return urlunsplit(parts._replace(path="/bench_portal")), drop
+        return urlunsplit(parts._replace(path=f"/{name}")), drop
     folder = tempfile.mkdtemp(prefix="bench-")
     return f"sqlite:///{folder}/bench.sqlite3", lambda: None
 
@@ -190,12 +191,9 @@ def main() -> None:
 
 
 def write(results: dict, proposals: int, generated: float, vendor: str) -> None:
+    from results import write_section
+
     lines = [
-        "# Benchmark results",
-        "",
-        "Measured by `make bench` in one run on the project's 2-core machine; ratios, not absolute",
-        "targets. Regenerate with `make bench` (PostgreSQL when `DATABASE_URL` points at it).",
-        "",
         f"## Report summary ({datetime.date.today():%d/%m/%Y}, {vendor}, {proposals:,} generated proposals)",
         "",
         f"Data generated in {generated:.1f} s: a tree of 1 + 20 + 100 units, proposals over two years,",
@@ -214,9 +212,7 @@ def write(results: dict, proposals: int, generated: float, vendor: str) -> None:
             f"| {name} | {row['proposals']:,} | {row['summary'] * 1000:.1f} | {row['raw'] * 1000:.1f} | "
             f"{ratio:.1f}× | {goals[name]} |"
         )
-    out = ROOT / "bench" / "RESULTS.md"
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    write_section("summary", lines)
 
 
 if __name__ == "__main__":

@@ -18,12 +18,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
 
-from portal.models import AuditChain, AuditLink
+from portal.models import AuditChain, AuditCheck, AuditLink
 
 GENESIS = "0" * 64
 BATCH = 2000
@@ -116,36 +116,50 @@ def link_digest(previous: str, seq: int, label: str, row_id: int, digest: str) -
 # --- writing -----------------------------------------------------------------------------------
 
 
-def link(covered: Covered, pk: int) -> AuditLink | None:
-    """Add the row to its dossier's chain, in the transaction that wrote it."""
+def link(covered: Covered, pk: int) -> str | None:
+    """Add the row to its dossier's chain, in the transaction that wrote it; returns the link's
+    digest. The chain's head row is locked meanwhile (plain SQL: this runs for every covered row)."""
     row = covered.model._default_manager.filter(pk=pk).values(*_columns(covered.model)).first()
     if row is None:
         return None
     dossier = covered.dossiers([row])[0]
     if dossier is None:
         return None
-    with transaction.atomic():
-        chain = _locked(dossier)
-        seq, digest = chain.length + 1, row_digest(covered.label, row)
-        added = AuditLink.objects.create(
-            dossier=dossier, seq=seq, table=covered.label, row_id=pk, row_digest=digest, previous=chain.head,
-            digest=link_digest(chain.head, seq, covered.label, pk, digest),
-        )  # fmt: skip
-        AuditChain.objects.filter(pk=dossier).update(length=seq, head=added.digest, updated_at=timezone.now())
-    return added
+    # no savepoint of its own: a failure here must fail the change it links
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        seq, previous = _locked(cursor, dossier)
+        digest = row_digest(covered.label, row)
+        chained = link_digest(previous, seq, covered.label, pk, digest)
+        now = timezone.now()
+        cursor.execute(INSERT_LINK, [dossier, seq, covered.label, pk, digest, previous, chained, now])
+        cursor.execute(MOVE_HEAD, [seq, chained, now, dossier])
+    return chained
 
 
-def _locked(dossier: int) -> AuditChain:
-    """The dossier's chain head, locked until the transaction ends (made on its first link)."""
-    chain = AuditChain.objects.select_for_update().filter(pk=dossier).first()
-    if chain is not None:
-        return chain
-    try:
-        with transaction.atomic():
-            AuditChain.objects.create(dossier=dossier, head=GENESIS)
-    except IntegrityError:
-        pass  # another writer made it first
-    return AuditChain.objects.select_for_update().get(pk=dossier)
+# Plain SQL on the two tables of portal.models (AuditLink, AuditChain).
+INSERT_LINK = (
+    'INSERT INTO portal_auditlink (dossier, seq, "table", row_id, row_digest, previous, digest, at) '
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+)
+MOVE_HEAD = "UPDATE portal_auditchain SET length = %s, head = %s, updated_at = %s WHERE dossier = %s"
+READ_HEAD = "SELECT length, head FROM portal_auditchain WHERE dossier = %s"
+
+
+def _locked(cursor, dossier: int) -> tuple[int, str]:
+    """The next position in the dossier's chain and the hash before it, the head row locked until
+    the transaction ends (made on the dossier's first link)."""
+    read = READ_HEAD + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+    cursor.execute(read, [dossier])
+    found = cursor.fetchone()
+    if found is None:
+        try:
+            with transaction.atomic():
+                AuditChain.objects.create(dossier=dossier, head=GENESIS)
+        except IntegrityError:
+            pass  # another writer made it first
+        cursor.execute(read, [dossier])
+        found = cursor.fetchone()
+    return found[0] + 1, found[1]
 
 
 def fingerprint(dossier: int) -> tuple[str, int]:
@@ -270,3 +284,27 @@ def _unlinked(dossier: int | None) -> Iterator[Broken]:
         for row, d in zip(rows, covered.dossiers(rows), strict=True):
             if d is not None and (dossier is None or d == dossier):
                 yield Broken(d, covered.label, row[pk], "inserted")
+
+
+def check_and_alert() -> AuditCheck:
+    """The nightly check: verify every chain, keep the result, and on the first failure (after a
+    run that held, or the first run) alert the administrators in the portal and by e-mail, once."""
+    from dataclasses import asdict
+
+    from portal.models import RoleAssignment, User
+    from portal.notifications import notify
+
+    broken = verify()
+    previous = AuditCheck.objects.order_by("-at", "-id").first()
+    check = AuditCheck.objects.create(
+        intact=not broken, broken=len(broken), first=asdict(broken[0]) if broken else {}
+    )
+    if broken and (previous is None or previous.intact):
+        admins = RoleAssignment.objects.current().filter(role=RoleAssignment.Role.ADMIN).values("user")
+        for person in User.objects.filter(
+            models.Q(is_superuser=True) | models.Q(pk__in=admins), is_active=True
+        ):
+            notify(person, "audit_broken", None, {**check.first, "count": len(broken)})
+        check.alerted = True
+        check.save(update_fields=["alerted"])
+    return check

@@ -522,3 +522,22 @@ class AuditLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier}#{self.seq}: {self.table} {self.row_id}"
+
+
+class AuditCheck(models.Model):
+    """One run of the nightly check of the audit chains: whether they held, and the first broken
+    record (as a kind and parameters, rendered in the reader's language) when they did not."""
+
+    at = models.DateTimeField(_("checked"), default=timezone.now)
+    intact = models.BooleanField(_("intact"))
+    broken = models.PositiveIntegerField(_("dossiers broken"), default=0)
+    first = models.JSONField(_("first broken record"), default=dict, blank=True)
+    alerted = models.BooleanField(_("administrators alerted"), default=False)
+
+    class Meta:
+        verbose_name = _("audit check")
+        verbose_name_plural = _("audit checks")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M}: {'ok' if self.intact else self.first}"

@@ -153,6 +153,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.sweep_due",
         "schedule": float(_sweep_every) if _sweep_every else crontab(hour=7, minute=0),
     },
+    # Every audit chain recomputed each night; administrators alerted on the first failure.
+    "nightly-audit-check": {"task": "portal.tasks.verify_audit", "schedule": crontab(hour=1, minute=30)},
     # Report downloads are kept 7 days, then deleted with their files.
     "purge-report-downloads": {
         "task": "monitoring.tasks.purge_exports",

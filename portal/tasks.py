@@ -9,7 +9,7 @@ from celery import shared_task
 from portal import reminders
 from portal.notifications import send_notification_email
 
-__all__ = ["send_notification_email", "sweep_due"]  # the mail task lives beside notify()
+__all__ = ["send_notification_email", "sweep_due", "verify_audit"]  # the mail task lives beside notify()
 
 
 @shared_task(name="portal.tasks.sweep_due")
@@ -17,3 +17,11 @@ def sweep_due(day: str | None = None) -> int:
     """The daily sweep of due and overdue items; returns the number of reminders sent."""
     on = datetime.date.fromisoformat(day) if day else None
     return reminders.sweep(on).reminders_sent
+
+
+@shared_task(name="portal.tasks.verify_audit")
+def verify_audit() -> bool:
+    """The nightly check of the audit chains (administrators are alerted on the first failure)."""
+    from portal import audit
+
+    return audit.check_and_alert().intact
