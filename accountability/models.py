@@ -188,6 +188,8 @@ class CaseReview(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = _("review by an inspector")
+        verbose_name_plural = _("reviews by inspectors")
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.recommendation}"
@@ -204,6 +206,8 @@ class CaseExplanation(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = _("written explanation")
+        verbose_name_plural = _("written explanations")
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.author_id}"

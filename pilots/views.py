@@ -150,17 +150,17 @@ def _plan_changes(versions) -> list[dict]:
     if len(versions) < 2:
         return []
     return [
-        {**change, "before_text": _readable(change["before"]), "after_text": _readable(change["after"])}
+        {**change, "before_text": readable(change["before"]), "after_text": readable(change["after"])}
         for change in versions[-1].changes_from(versions[0])
     ]
 
 
 def plan_rows(version) -> list[tuple[str, str]]:
     """A plan version as label and readable value, field by field (the plan as approved, on a case)."""
-    return [(str(plan_label(key)), _readable(value)) for key, value in sorted(version.plan.items())]
+    return [(str(plan_label(key)), readable(value)) for key, value in sorted(version.plan.items())]
 
 
-def _readable(value) -> str:
+def readable(value) -> str:
     """A plan value as a person reads it: dates dd/mm/yyyy, money in đồng, indicators by name."""
     if isinstance(value, list):
         lines = [

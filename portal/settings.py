@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "recognition",
     "replication",
     "monitoring",
+    "evidence",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cổng đổi mới s
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 # The public transparency page (Art. 4) at /public/: published models and issued documents.
 PORTAL_PUBLIC_PAGE = env_flag("PORTAL_PUBLIC_PAGE", default=DEBUG)
+# The place name of the "place, date" line of the documents the portal issues (Decree 30/2020).
+PORTAL_PLACE = os.environ.get("PORTAL_PLACE", "Hà Nội")
+# PAdES signing of the dossier and the official documents: a PKCS#12 file and its password. With
+# DEBUG on and none given, the demo's throwaway certificate (made by seed_demo) when it is there.
+_demo_certificate = PRIVATE_MEDIA_ROOT / "demo-signing.p12"
+PORTAL_SIGNING_CERT = os.environ.get("PORTAL_SIGNING_CERT", "") or (
+    str(_demo_certificate) if DEBUG and _demo_certificate.is_file() else ""
+)
+PORTAL_SIGNING_PASSWORD = os.environ.get("PORTAL_SIGNING_PASSWORD", "") or ("demo-signing" if DEBUG else "")
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

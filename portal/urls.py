@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from accountability.api import CaseViewSet
+from evidence.api import DossierView, VerifyView
 from monitoring.api import (
     PeriodicReviewViewSet,
     ReportComplianceView,
@@ -50,6 +51,8 @@ api_urls = [
     path("people/<str:username>/record/", PersonRecordView.as_view(), name="api-person-record"),
     path("reports/summary/", ReportSummaryView.as_view(), name="api-report-summary"),
     path("reports/compliance/", ReportComplianceView.as_view(), name="api-report-compliance"),
+    path("proposals/<id:pk>/dossier/", DossierView.as_view(), name="api-proposal-dossier"),
+    path("dossiers/verify/", VerifyView.as_view(), name="api-dossier-verify"),
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", views.api_fallback, name="api-fallback"),
 ]
@@ -70,6 +73,7 @@ urlpatterns = [
     path("reviews/<id:pk>/attach/", review_attach, name="review-attach"),
     path("reviews/<id:pk>/files/<id:attachment_pk>/", review_attachment, name="review-attachment"),
     path("models/", include("replication.urls")),
+    path("evidence/", include("evidence.urls")),
     path("public/", public_page, name="public"),
     path("", include("recognition.urls")),
     path(

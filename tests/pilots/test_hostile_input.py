@@ -567,7 +567,7 @@ def counts() -> dict[str, int]:
     """Rows in every table a pilot request may write to, and in their history tables (one query)."""
     tables = counted_tables()
     quote = connection.ops.quote_name  # table names from the models, not from input
-    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables.values())  # noqa: S608
+    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables.values())
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return dict(zip(tables, cursor.fetchone(), strict=True))

@@ -98,12 +98,22 @@ class Command(BaseCommand):
             recognition_demo.seed(users)
             replication_demo.seed(users)
             monitoring_demo.seed_review(users)
+        self._signing_certificate()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo ready: {len(PEOPLE) + 1} users, {len(units)} units, "
                 f"{proposals} new proposals, {pilots} new pilots"
             )
         )
+
+    def _signing_certificate(self) -> None:
+        """With DEBUG on and no certificate configured, a throwaway one for signing the demo's
+        dossiers and documents (picked up by the settings at the next start)."""
+        from portal import signing
+
+        path = settings.PRIVATE_MEDIA_ROOT / "demo-signing.p12"
+        if settings.DEBUG and not os.environ.get("PORTAL_SIGNING_CERT") and not path.exists():
+            signing.throwaway_certificate(path, "demo-signing")
 
     def _units(self) -> dict[str, Unit]:
         units: dict[str, Unit] = {}

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from evidence import views
+
+urlpatterns = [
+    path("verify/", views.verify_page, name="evidence-verify"),
+    path("dossier/<id:pk>/", views.dossier_pdf, name="proposal-dossier"),
+]
