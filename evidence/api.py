@@ -68,3 +68,27 @@ class VerifyView(APIView):
         found = verification(request.user, validated(request, VerifyBody))
         proposal = found.pop("proposal", None)
         return Response(found | {"proposal": proposal.pk if proposal else None})
+
+
+class DocumentsView(APIView):
+    """`GET /api/v1/proposals/{id}/documents/`: the official documents the record allows."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk: int):
+        proposal = get_proposal_for(request.user, int(pk))
+        return Response([
+            {"key": item.key, "kind": item.kind, "title": item.title, "date": item.on,
+             "number": entry.reference if entry else None,
+             "url": f"/api/v1/proposals/{proposal.pk}/documents/{item.key}/"}
+            for item, entry in services.documents_of(reader=request.user, proposal=proposal)
+        ])  # fmt: skip
+
+
+class DocumentView(APIView):
+    """`GET /api/v1/proposals/{id}/documents/{key}/`: one official document as a PDF (Decree 30)."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int, key: str):
+        proposal = get_proposal_for(request.user, int(pk))
+        content, entry = services.document_issue(reader=request.user, proposal=proposal, key=key)
+        return pdf_download(content, f"{entry.reference.replace('/', '-')}.pdf")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import override, pgettext
 
-from evidence import dossier
-from evidence.models import DossierIssue
+from evidence import documents, dossier
+from evidence.models import DocumentCounter, DossierIssue, OfficialDocument
 from portal import audit, signing
 from portal.errors import IncompleteInput
 from portal.models import AuditLink, User
@@ -100,3 +103,58 @@ def describe(link: AuditLink) -> dict:
         "record": str(model._meta.verbose_name),
         "step": pgettext("record change", "added"),
     }
+
+
+def documents_of(
+    *, reader: User, proposal: Proposal
+) -> list[tuple[documents.Available, OfficialDocument | None]]:
+    """The official documents the record allows, each with its register entry once issued."""
+    allowed = documents.available(proposal, reader)
+    issued = {
+        (d.kind, d.source): d
+        for d in OfficialDocument.objects.filter(proposal=proposal).select_related("unit")
+    }
+    return [(item, issued.get((item.kind, item.source))) for item in allowed]
+
+
+def document_issue(*, reader: User, proposal: Proposal, key: str) -> tuple[bytes, OfficialDocument]:
+    """One official document as a PDF in the Decree 30 format (signed when a certificate is set);
+    numbered in its unit's register of the year on first issue, the number kept ever after."""
+    ensure(
+        Proposal.objects.visible_to(reader).filter(pk=proposal.pk).exists(),
+        _("You may not see this proposal."),
+    )
+    item = next((d for d in documents.available(proposal, reader) if d.key == key), None)
+    if item is None:
+        raise Http404(_("The record holds no such document."))
+    entry = _registered(item, proposal, reader)
+    with override("vi"):
+        dated = item.on or entry.issued_at.date()  # the day of the step: the day it was signed
+        html = {**documents.context(item, proposal), "entry": entry, "today": dated}
+        pdf = render_pdf(f"evidence/doc_{item.kind}.html", html)
+    pdf, _signed = signing.sign_pdf(pdf, reason=entry.reference)
+    return pdf, entry
+
+
+def _registered(item: documents.Available, proposal: Proposal, reader: User) -> OfficialDocument:
+    """The register entry of the document: made on first issue with the unit's next number."""
+    existing = (
+        OfficialDocument.objects.filter(kind=item.kind, source=item.source).select_related("unit").first()
+    )
+    if existing is not None:
+        return existing
+    year, symbol = timezone.localdate().year, documents.SYMBOLS[item.kind]
+    try:
+        with transaction.atomic():
+            DocumentCounter.objects.get_or_create(unit=item.unit, year=year, symbol=symbol)
+            counter = DocumentCounter.objects.select_for_update().get(
+                unit=item.unit, year=year, symbol=symbol
+            )
+            counter.last += 1
+            counter.save(update_fields=["last"])
+            return OfficialDocument.objects.create(
+                kind=item.kind, source=item.source, proposal=proposal, unit=item.unit, year=year,
+                symbol=symbol, number=counter.last, issued_by=reader,
+            )  # fmt: skip
+    except IntegrityError:  # issued at the same moment by someone else: theirs stands
+        return OfficialDocument.objects.select_related("unit").get(kind=item.kind, source=item.source)

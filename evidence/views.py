@@ -23,6 +23,14 @@ def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def document_pdf(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    proposal = get_proposal_for(request.user, pk)
+    content, entry = services.document_issue(reader=request.user, proposal=proposal, key=key)
+    return pdf_download(content, f"{entry.reference.replace('/', '-')}.pdf")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def verify_page(request: HttpRequest) -> HttpResponse:
     """Kiểm tra hồ sơ: a fingerprint or an uploaded dossier against the record."""

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from accountability.api import CaseViewSet
-from evidence.api import DossierView, VerifyView
+from evidence.api import DocumentsView, DocumentView, DossierView, VerifyView
 from monitoring.api import (
     PeriodicReviewViewSet,
     ReportComplianceView,
@@ -52,6 +52,8 @@ api_urls = [
     path("reports/summary/", ReportSummaryView.as_view(), name="api-report-summary"),
     path("reports/compliance/", ReportComplianceView.as_view(), name="api-report-compliance"),
     path("proposals/<id:pk>/dossier/", DossierView.as_view(), name="api-proposal-dossier"),
+    path("proposals/<id:pk>/documents/", DocumentsView.as_view(), name="api-proposal-documents"),
+    path("proposals/<id:pk>/documents/<slug:key>/", DocumentView.as_view(), name="api-proposal-document"),
     path("dossiers/verify/", VerifyView.as_view(), name="api-dossier-verify"),
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", views.api_fallback, name="api-fallback"),
