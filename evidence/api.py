@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from evidence import services
+from evidence.permissions import get_proposal_for
 from portal.api import validated
 from portal.filetypes import MAX_UPLOAD_BYTES
-from proposals.permissions import get_proposal_for
 
 
 def pdf_download(content: bytes, filename: str) -> HttpResponse:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from accountability.models import Case
 from accountability.permissions import deciding_unit, determining_unit
 from evidence.models import OfficialDocument
@@ -56,7 +58,7 @@ def available(proposal: Proposal, reader: User) -> list[Available]:
     vote = next((t for t in reversed(steps) if t.action == "decide"), None)
     if vote is not None:
         found.append(Available(Kind.MINUTES, f"proposal:{proposal.pk}", proposal.reviewer_unit, vote.actor,
-                               vote.at.date(), vote))  # fmt: skip
+                               timezone.localdate(vote.at), vote))  # fmt: skip
     if proposal.status in APPROVED and proposal.decided_by:
         step = next((t for t in reversed(steps) if t.action in ("decide", "override")), None)
         found.append(Available(Kind.DECISION, f"proposal:{proposal.pk}", proposal.reviewer_unit,
@@ -65,7 +67,7 @@ def available(proposal: Proposal, reader: User) -> list[Available]:
     if pilot is not None:
         for step in pilot.transitions.select_related("actor").filter(action__in=DIRECTIVES):
             found.append(Available(Kind.DIRECTIVE, f"transition:{step.pk}", pilot.directing_unit, step.actor,
-                                   step.at.date(), step))  # fmt: skip
+                                   timezone.localdate(step.at), step))  # fmt: skip
         evaluated = pilot.transitions.select_related("actor").filter(action="evaluate").last()
         if evaluated is not None:
             found.append(Available(Kind.EVALUATION, f"pilot:{pilot.pk}", pilot.directing_unit,

@@ -129,7 +129,7 @@ def document_issue(*, reader: User, proposal: Proposal, key: str) -> tuple[bytes
         raise Http404(_("The record holds no such document."))
     entry = _registered(item, proposal, reader)
     with override("vi"):
-        dated = item.on or entry.issued_at.date()  # the day of the step: the day it was signed
+        dated = item.on or timezone.localdate(entry.issued_at)  # the day of the step: the day it was signed
         html = {**documents.context(item, proposal), "entry": entry, "today": dated}
         pdf = render_pdf(f"evidence/doc_{item.kind}.html", html)
     pdf, _signed = signing.sign_pdf(pdf, reason=entry.reference)

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from evidence import forms, services
 from evidence.api import pdf_download, verification
+from evidence.permissions import get_proposal_for
 from portal.errors import IncompleteInput
-from proposals.permissions import get_proposal_for
 
 
 @login_required

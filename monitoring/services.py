@@ -183,7 +183,7 @@ def export_request(
 ) -> ExportJob:
     """Ask for the report of a unit and period as a file prepared in the background; the file is
     kept for the person for 7 days. With the embedded default the task runs in-process."""
-    from monitoring import tasks
+    from celery import current_app
 
     ensure(
         permissions.may_report_on(actor, unit),
@@ -198,7 +198,8 @@ def export_request(
         owner=actor, unit=unit, period_start=start, period_end=end, kind=kind, language=get_language(),
         created_at=now, expires_at=now + datetime.timedelta(days=EXPORT_DAYS),
     )  # fmt: skip
-    transaction.on_commit(lambda: tasks.build_export.delay(job.pk))
+    # by name: monitoring.tasks calls this module (registered when the app is ready)
+    transaction.on_commit(lambda: current_app.tasks["monitoring.tasks.build_export"].delay(job.pk))
     return job
 
 

@@ -5,6 +5,7 @@ person who must act is reminded and the head above them too, each once per day."
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from accountability.models import Case
 from portal import reminders
@@ -25,7 +26,7 @@ def overdue_kinds(user, case: Case) -> list[str]:
 def test_an_overdue_determination_reminds_the_head_and_escalates_once_a_day(demo, api):
     as_ = lambda name: api(demo[name])  # noqa: E731
     case = outcome_case(as_, demo)
-    assert case.determination_due == add_working_days(case.opened_at.date(), 15)
+    assert case.determination_due == add_working_days(timezone.localdate(case.opened_at), 15)
     on_time = case.determination_due
     reminders.sweep(on_time)
     assert overdue_kinds(demo["head_a"], case) == []

@@ -7,7 +7,6 @@ is kept under tests/e2e/artifacts/ when pdftoppm is there."""
 
 from __future__ import annotations
 
-import datetime
 import io
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from django.utils import timezone
 
 from evidence.models import OfficialDocument
 from tests.evidence.test_dossier import lived  # noqa: F401  (the fixture)
@@ -61,7 +61,7 @@ def test_each_document_in_the_decree_30_format(as_, demo, with_directive):
         "directive": ("QUYẾT ĐỊNH", "Về việc tạm dừng thực hiện thí điểm", "/QĐ-SKHDT",
                       "Tạm dừng để rà soát hồ sơ."),
     }  # fmt: skip
-    today = datetime.date.today()
+    today = timezone.localdate()  # the day of the steps, in Hanoi
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for item in [*listed, directive]:
         response = as_("cadre_a").get(item["url"])

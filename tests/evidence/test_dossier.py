@@ -6,13 +6,13 @@ with a signing certificate the dossier is signed (PAdES) and a changed byte brea
 
 from __future__ import annotations
 
-import datetime
 import io
 
 import pypdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.utils import timezone
 
 from accountability.models import Case
 from evidence.models import DossierIssue
@@ -75,7 +75,7 @@ def test_the_dossier_holds_every_step(as_, demo, lived):
     response = as_("cadre_a").get(API.format(proposal.pk))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = text_of(response.content)
-    today = datetime.date.today().strftime("%d/%m/%Y")
+    today = timezone.localdate().strftime("%d/%m/%Y")
     fingerprint, length = audit.fingerprint(proposal.pk)
     for expected in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "HỒ SƠ ĐỀ XUẤT", proposal.title,

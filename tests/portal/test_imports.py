@@ -7,7 +7,17 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("portal", "proposals", "pilots", "accountability")
+PACKAGES = (
+    "portal",
+    "proposals",
+    "pilots",
+    "support",
+    "accountability",
+    "recognition",
+    "replication",
+    "monitoring",
+    "evidence",
+)
 
 
 def module_name(path: Path) -> str:

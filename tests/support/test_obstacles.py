@@ -5,6 +5,7 @@ reopened; every action's 403/404/409/400; and the obstacle on the case page of a
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from portal.models import Notification
 from portal.workdays import add_working_days
@@ -51,7 +52,10 @@ def test_an_implementer_raises_an_obstacle_for_the_directing_head_within_5_worki
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["status"], body["answerer_unit"], body["raised_by"]) == ("open", "SKHDT", "cadre_a2")
-    assert body["answer_due"] == add_working_days(Obstacle.objects.get().raised_at.date(), 5).isoformat()
+    assert (
+        body["answer_due"]
+        == add_working_days(timezone.localdate(Obstacle.objects.get().raised_at), 5).isoformat()
+    )
     listed = as_("head_a").get(url).json()
     assert listed["count"] == 1 and listed["results"][0]["id"] == body["id"]
     assert as_("head_b").get(url).status_code == 404

@@ -5,6 +5,7 @@ answerer's clock runs from the escalation. Time-travel tests, and a real worker 
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from portal import reminders
 from portal.models import Notification, ReminderLog, SweepRun, User
@@ -45,7 +46,7 @@ def test_an_overdue_answer_is_reminded_and_escalated_once_a_day(as_, demo):
 
 def test_after_an_escalation_the_new_answerer_has_a_new_clock(as_, demo, time_machine):
     obstacle = Obstacle.objects.get(pk=raised(as_, demo)["id"])
-    three_days_on = add_working_days(obstacle.raised_at.date(), 3)
+    three_days_on = add_working_days(timezone.localdate(obstacle.raised_at), 3)
     time_machine.move_to(three_days_on.isoformat() + "T09:00:00+07:00")
     post(as_("head_a"), f"{API}{obstacle.pk}/escalate/", {"note": "Vượt thẩm quyền."})
     obstacle.refresh_from_db()
