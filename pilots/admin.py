@@ -4,6 +4,7 @@ services), with their history; nothing can be deleted."""
 from django.contrib import admin
 
 from pilots.models import Inspection, Pilot, PilotAttachment, PilotTransition, PlanVersion, ProgressReport
+from portal.admin import PrivateFilesMixin
 from proposals.admin import ReadOnly, ReadOnlyAdmin
 
 
@@ -40,5 +41,5 @@ class PlanVersionAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(PilotAttachment)
-class PilotAttachmentAdmin(ReadOnlyAdmin):
+class PilotAttachmentAdmin(PrivateFilesMixin, ReadOnlyAdmin):
     list_display = ["original_name", "pilot", "report", "kind", "size", "uploaded_by", "uploaded_at"]

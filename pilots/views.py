@@ -47,6 +47,14 @@ ACTIONS = {
     "results-report": (forms.ResultsReportForm, "results_report"),
     "evaluate": (forms.EvaluateForm, "evaluate"),
 }
+# The actions outside the state machine: who may take them, asked before the body is read.
+GATES = {
+    "review": (permissions.is_head, gettext_lazy("Only the head of the approving unit reviews reports.")),
+    "close-action": (
+        lambda user, pilot: permissions.is_inspector(user, pilot) or permissions.is_head(user, pilot),
+        gettext_lazy("Only an inspector of this pilot or the head closes corrective actions."),
+    ),
+}
 VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstain", "head_vote", "votes")
 NEEDS_PILOT = {"report", "results-report", "evaluate"}
 DONE = {
@@ -117,7 +125,8 @@ def _detail_context(request: HttpRequest, pilot: Pilot, bound: dict | None = Non
         "changes": _plan_changes(versions),
         "inspectors": services.pilot_inspectors(pilot),
         "inspector_form": bound.get("inspector") or (PersonForm() if may_assign else None),
-        "cases": pilot.cases.all(),
+        # the case's own visibility rule (a confidential report stays hidden from whom it hides)
+        "cases": pilot.cases.visible_to(request.user),
         "attachments": pilot.attachments.select_related("uploaded_by", "report"),
         "attachment_form": bound.get("attach")
         or (forms.AttachmentForm(pilot=pilot) if permissions.can_attach(user, pilot) else None),
@@ -227,6 +236,8 @@ def pilot_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.message)
             return render(request, "pilots/detail.html", _detail_context(request, pilot), status=409)
+    if action in GATES and not GATES[action][0](request.user, pilot):
+        raise PermissionDenied(str(GATES[action][1]))
     form = _form(action, pilot, request.POST)
     if not form.is_valid():
         return render(

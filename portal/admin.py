@@ -4,6 +4,7 @@ units are closed with a successor, roles are ended, people are deactivated."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +19,24 @@ from portal.models import CalendarDay, Notification, RoleAssignment, SweepRun, U
 
 admin.site.site_header = _("Innovation portal — administration")
 admin.site.site_title = _("Innovation portal")
+
+
+class PrivateFilesMixin:
+    """A private file shows as a link to its permission-checked download: the storage has no
+    public URL (asking it for one is an error), so the file field itself is never displayed."""
+
+    def get_fields(self, request, obj=None):
+        files = {f.name for f in self.model._meta.get_fields() if isinstance(f, models.FileField)}
+        return [name for name in super().get_fields(request, obj) if name not in files] + ["download"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "download"]
+
+    @admin.display(description=_("file"))
+    def download(self, obj) -> str:
+        if obj is None or not obj.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
 
 
 class NoDeleteMixin:
@@ -167,15 +186,29 @@ class RoleAssignmentAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "kind", "name"]
-    list_filter = ["kind"]
+class CalendarDayAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    """A correction is added here; it is never deleted or rewritten, only withdrawn with a reason."""
+
+    list_display = ["date", "kind", "name", "withdrawn_at"]
+    list_filter = ["kind", ("withdrawn_at", admin.EmptyFieldListFilter)]
     date_hierarchy = "date"
     search_fields = ["name"]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["withdrawn_reason"]
+        return ["date", "kind", "name", "withdrawn_at"] + (["withdrawn_reason"] if obj.withdrawn_at else [])
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj._change_reason = f"added by {request.user.username}"
+            obj.save()
+        elif "withdrawn_reason" in form.changed_data:
+            services.calendar_withdraw(actor=request.user, correction=obj, reason=obj.withdrawn_reason)
+
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["created_at", "recipient", "kind", "subject", "read_at", "emailed_at"]
     list_filter = ["kind"]
     search_fields = ["recipient__username", "subject"]
@@ -188,7 +221,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SweepRun)
-class SweepRunAdmin(admin.ModelAdmin):
+class SweepRunAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["day", "started_at", "finished_at", "reminders_sent"]
 
     def has_add_permission(self, request) -> bool:

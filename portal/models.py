@@ -321,15 +321,23 @@ class CalendarDay(models.Model):
         DAY_OFF = "day_off", _("Day off")
         WORKING_DAY = "working_day", _("Make-up working day")
 
-    date = models.DateField(_("date"), unique=True)
+    date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("reason"), max_length=255)
+    # A correction is never deleted (deadlines were counted with it): it is withdrawn, with why.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    withdrawn_reason = models.TextField(_("reason for withdrawing"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("calendar correction")
         verbose_name_plural = _("calendar corrections")
         ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date"], condition=Q(withdrawn_at__isnull=True), name="one_correction_per_day"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} · {self.get_kind_display()}"

@@ -109,3 +109,21 @@ def notifications_mark_read(*, user: User, notification_id: int | None = None) -
         notification.save(update_fields=["read_at"])
         count += 1
     return count
+
+
+@transaction.atomic
+def calendar_withdraw(*, actor: User, correction, reason: str):
+    """Withdraw a calendar correction with the reason: the row stays (deadlines were counted with
+    it) and the working calendar no longer uses it from now on."""
+    from portal.models import CalendarDay
+    from portal.workflow import required_text
+
+    _require_admin(actor)
+    correction = CalendarDay.objects.select_for_update().get(pk=correction.pk)
+    if correction.withdrawn_at is not None:
+        raise DomainError(_("This correction has already been withdrawn."))
+    correction.withdrawn_reason = required_text(reason, "withdrawn_reason")
+    correction.withdrawn_at = timezone.now()
+    correction._change_reason = f"withdrawn by {actor.username}"
+    correction.save()
+    return correction

@@ -24,7 +24,9 @@ def _national_calendar(year: int) -> holidays.HolidayBase:
 def _admin_corrections(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
     from portal.models import CalendarDay
 
-    rows = CalendarDay.objects.filter(date__gt=start, date__lte=end).values_list("date", "kind")
+    rows = CalendarDay.objects.filter(date__gt=start, date__lte=end, withdrawn_at__isnull=True).values_list(
+        "date", "kind"
+    )
     return {day: kind == CalendarDay.Kind.WORKING_DAY for day, kind in rows}
 
 

@@ -4,6 +4,7 @@ nothing submitted can be deleted."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin import PrivateFilesMixin
 from proposals.models import Proposal, ProposalAttachment, ProposalTransition
 
 
@@ -43,7 +44,7 @@ class ProposalAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ProposalAttachment)
-class ProposalAttachmentAdmin(ReadOnlyAdmin):
+class ProposalAttachmentAdmin(PrivateFilesMixin, ReadOnlyAdmin):
     list_display = ["original_name", "proposal", "kind", "size", "uploaded_by", "uploaded_at"]
     search_fields = ["original_name", "sha256"]
 

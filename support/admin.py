@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from portal.admin import PrivateFilesMixin
 from proposals.admin import ReadOnlyAdmin
 from support.models import Obstacle, ObstacleAttachment, ObstacleTransition
 
@@ -18,5 +19,5 @@ class ObstacleTransitionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ObstacleAttachment)
-class ObstacleAttachmentAdmin(ReadOnlyAdmin):
+class ObstacleAttachmentAdmin(PrivateFilesMixin, ReadOnlyAdmin):
     list_display = ["id", "obstacle", "original_name", "kind", "size", "uploaded_at"]

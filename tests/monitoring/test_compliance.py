@@ -9,6 +9,7 @@ import io
 
 import openpyxl
 import pypdf
+from django.utils import timezone
 
 from pilots.models import Pilot
 from portal.workdays import add_working_days
@@ -18,7 +19,8 @@ from tests.proposals.conftest import make_proposal
 from tests.recognition.conftest import evaluated_pilot, post
 
 API = "/api/v1/reports/compliance/"
-PERIOD = {"unit": "UBND", "from": "2026-12-01", "to": "2026-12-31"}
+START = datetime.date.today()  # the demo's roles start today: the steps cannot be earlier
+PERIOD = {"unit": "UBND", "from": START.isoformat(), "to": (START + datetime.timedelta(days=60)).isoformat()}
 
 
 def at(time_machine, day: datetime.date) -> None:
@@ -26,10 +28,10 @@ def at(time_machine, day: datetime.date) -> None:
 
 
 def steps(as_, demo, time_machine) -> Pilot:
-    """On 1/12/2026: a pilot whose every step is on time; a proposal decided 8 working days after
+    """Today: a pilot whose every step is on time; a proposal decided 8 working days after
     receipt; one never decided; a pilot whose results report comes 8 working days after completion
     and whose evaluation is then left waiting past its due date."""
-    start = datetime.date(2026, 12, 1)
+    start = timezone.localdate()
     at(time_machine, start)
     evaluated_pilot(as_, demo)
     late = make_proposal(demo["cadre_a"], "submitted")
@@ -80,7 +82,7 @@ def test_compliance_on_the_page_and_in_the_files(as_, demo, time_machine, client
     assert rows[0]["cells"][0]["late"] == 1
     shown = page.content.decode()
     assert "report-compliance" in shown and "67%" in shown and "Tuân thủ thời hạn" in shown
-    query = {"unit": "UBND", "from": "2026-12-01", "to": "2026-12-31"}
+    query = {"unit": "UBND", "from": PERIOD["from"], "to": PERIOD["to"]}
     xlsx = as_("orgcom").get("/api/v1/reports/summary/", query | {"format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content))["Tuân thủ thời hạn"]
     cells = list(sheet.iter_rows(min_row=2, values_only=True))
