@@ -73,7 +73,7 @@ class VerifyView(APIView):
 class DocumentsView(APIView):
     """`GET /api/v1/proposals/{id}/documents/`: the official documents the record allows."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="proposals_documents_list", responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         proposal = get_proposal_for(request.user, int(pk))
         return Response([
@@ -87,7 +87,9 @@ class DocumentsView(APIView):
 class DocumentView(APIView):
     """`GET /api/v1/proposals/{id}/documents/{key}/`: one official document as a PDF (Decree 30)."""
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(
+        operation_id="proposals_document_retrieve", responses={(200, "application/pdf"): OpenApiTypes.BINARY}
+    )
     def get(self, request, pk: int, key: str):
         proposal = get_proposal_for(request.user, int(pk))
         content, entry = services.document_issue(reader=request.user, proposal=proposal, key=key)

@@ -328,11 +328,17 @@ def report_submit(
     summary = required_text(summary, "summary")
     if not pilot.start_date <= period_end <= pilot.end_date:
         raise IncompleteInput({"period_end": _("The period must end within the pilot's duration.")})
-    open_reports = pilot.reports.select_for_update().filter(
-        status__in=[ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION]
-    )
+    still_open = [ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION]
+    open_reports = pilot.reports.select_for_update().filter(status__in=still_open)
+    covering = pilot.reports.filter(period_start__lte=period_end, period_end__gte=period_end)
+    report = open_reports.filter(pk__in=covering.values("pk")).first()
+    if report is None and covering.exists():
+        # A period has one current report: a correction comes back through the head's review.
+        raise InvalidTransition(
+            _("The report for this period is already submitted; the head may ask for a correction.")
+        )
     report = (
-        open_reports.filter(period_start__lte=period_end, period_end__gte=period_end).first()
+        report
         or open_reports.filter(period_end__lte=period_end).order_by("period_end").first()
         or ProgressReport(
             pilot=pilot,
