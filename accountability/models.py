@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from portal.models import AttachmentBase, RoleAssignment, TransitionBase, Unit, path_prefix_q
+from portal.models import AttachmentBase, RoleAssignment, TransitionBase, Unit, path_prefix_q, stored_name
 from portal.storage import private_storage
 
 
@@ -214,7 +214,7 @@ class CaseExplanation(models.Model):
 
 
 def attachment_path(instance: CaseAttachment, filename: str) -> str:
-    return f"cases/{instance.case_id}/{instance.sha256[:16]}-{timezone.now():%Y%m%d%H%M%S%f}"
+    return stored_name(instance, folder="cases", owner=instance.case_id)
 
 
 class CaseAttachment(AttachmentBase):

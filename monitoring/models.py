@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.models import AttachmentBase, TransitionBase, Unit, path_prefix_q
+from portal.models import AttachmentBase, TransitionBase, Unit, path_prefix_q, stored_name
 from portal.storage import private_storage
 
 
@@ -174,7 +174,7 @@ class ReportSnapshot(models.Model):
 
 
 def review_attachment_path(instance: ReviewAttachment, filename: str) -> str:
-    return f"reviews/{instance.review_id}/{instance.sha256[:16]}-{timezone.now():%Y%m%d%H%M%S%f}"
+    return stored_name(instance, folder="reviews", owner=instance.review_id)
 
 
 class ReviewAttachment(AttachmentBase):

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from portal.models import AttachmentBase, TransitionBase, Unit, path_prefix_q
+from portal.models import AttachmentBase, TransitionBase, Unit, path_prefix_q, stored_name
 from portal.storage import private_storage
 from portal.texts import note_kind, note_text
 from proposals.models import MAX_BUDGET_VND, Proposal
@@ -413,7 +413,7 @@ class PilotTransition(TransitionBase):
 
 
 def attachment_path(instance: PilotAttachment, filename: str) -> str:
-    return f"pilots/{instance.pilot_id}/{instance.sha256[:16]}-{timezone.now():%Y%m%d%H%M%S%f}"
+    return stored_name(instance, folder="pilots", owner=instance.pilot_id)
 
 
 class PilotAttachment(AttachmentBase):

@@ -11,38 +11,91 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 def sniff(stream: IO[bytes]) -> str | None:
-    """One of pdf, docx, xlsx, odt, jpeg, png — or None for anything else."""
+    """One of pdf, docx, xlsx, odt, jpeg, png — or None for anything else. The first bytes name
+    the candidate type; the whole structure must then be of that type (a PDF that parses, an
+    image that decodes, an office package whose parts are there and whose CRCs hold), so that a
+    file that is also something else (a `%PDF-` header followed by HTML) is refused."""
     stream.seek(0)
-    head = stream.read(8)
+    head = stream.read(1024)
     stream.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"PK\x03\x04"):
-        return _sniff_zip(stream)
-    return None
+    if any(marker in head.lower() for marker in HTML_MARKERS):
+        return None
+    try:
+        if head.startswith(b"%PDF-"):
+            return "pdf" if _is_pdf(stream) else None
+        if head.startswith(b"\xff\xd8\xff"):
+            return "jpeg" if _is_image(stream, "JPEG") else None
+        if head.startswith(b"\x89PNG\r\n\x1a\n"):
+            return "png" if _is_image(stream, "PNG") else None
+        if head.startswith(b"PK\x03\x04"):
+            return _sniff_zip(stream)
+        return None
+    finally:
+        stream.seek(0)
+
+
+# What a browser would take for a web page, in the bytes it sniffs.
+HTML_MARKERS = (b"<html", b"<script", b"<!doctype html", b"<body", b"<iframe", b"<svg")
+
+
+def _is_pdf(stream: IO[bytes]) -> bool:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(stream, strict=False)
+        return reader.trailer.get("/Root") is not None and len(reader.pages) >= 1
+    except (
+        PdfReadError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        OSError,
+    ):
+        return False
+
+
+def _is_image(stream: IO[bytes], kind: str) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(stream) as image:
+            if image.format != kind:
+                return False
+            image.verify()
+        return True
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return False
+
+
+# The part an office package of each type cannot be without.
+MAIN_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "odt": "content.xml"}
 
 
 def _sniff_zip(stream: IO[bytes]) -> str | None:
+    from defusedxml import DefusedXmlException, ElementTree
+
+    broken = (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, RuntimeError, DefusedXmlException)
     try:
         with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
                 mimetype = archive.read("mimetype")[:100]
-                return "odt" if mimetype == b"application/vnd.oasis.opendocument.text" else None
-            if "[Content_Types].xml" in names:
-                if any(name.startswith("word/") for name in names):
-                    return "docx"
-                if any(name.startswith("xl/") for name in names):
-                    return "xlsx"
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError):
+                kind = "odt" if mimetype == b"application/vnd.oasis.opendocument.text" else None
+            elif "[Content_Types].xml" in names:
+                ElementTree.fromstring(archive.read("[Content_Types].xml"))
+                kind = next((k for k in ("docx", "xlsx") if MAIN_PARTS[k] in names), None)
+            else:
+                kind = None
+            if kind is None or MAIN_PARTS[kind] not in names or archive.testzip() is not None:
+                return None
+            ElementTree.fromstring(archive.read(MAIN_PARTS[kind]))
+            return kind
+    except (*broken, ElementTree.ParseError):
         return None
-    finally:
-        stream.seek(0)
-    return None
 
 
 def sniff_bytes(data: bytes) -> str | None:
@@ -98,12 +151,25 @@ CONTENT_TYPES = {
 }
 
 
+EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "odt": ".odt", "jpeg": ".jpg", "png": ".png"}
+
+
+def download_name(filename: str, kind: str) -> str:
+    """The name a file is downloaded under: the name it came with as a label, with the extension
+    of the type read from its content ("poly.html" holding a PDF downloads as "poly.pdf")."""
+    stem, dot, suffix = (filename or "file").rpartition(".")
+    if dot and f".{suffix.lower()}" in {EXTENSIONS[kind], ".jpeg" if kind == "jpeg" else EXTENSIONS[kind]}:
+        return filename
+    return f"{stem if dot else filename}{EXTENSIONS[kind]}"
+
+
 def download(stored_file, *, filename: str, kind: str):
     """A file response for a private file already loaded through the permission gate."""
     from django.http import FileResponse
 
     response = FileResponse(
-        stored_file.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[kind]
-    )
+        stored_file.open("rb"), as_attachment=True, filename=download_name(filename, kind),
+        content_type=CONTENT_TYPES[kind],
+    )  # fmt: skip
     response["X-Content-Type-Options"] = "nosniff"
     return response

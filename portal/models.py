@@ -457,6 +457,12 @@ class TransitionBase(models.Model):
         return note_text(self.note_kind, self.params, self.note)
 
 
+def stored_name(instance: AttachmentBase, *, folder: str, owner: int) -> str:
+    """Where an attachment's file is kept: its owner's folder, its digest and the moment, with the
+    extension of the type read from its content (the name it came with is only a label)."""
+    return f"{folder}/{owner}/{instance.sha256[:16]}-{timezone.now():%Y%m%d%H%M%S%f}.{instance.kind}"
+
+
 class AttachmentBase(models.Model):
     """A file kept as evidence, stored outside the web root under its digest; its type is read
     from the content (portal.filetypes), never from the name. Each app adds its owner and the

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from portal.models import AttachmentBase, TransitionBase, Unit, path_prefix_q
+from portal.models import AttachmentBase, TransitionBase, Unit, path_prefix_q, stored_name
 from portal.storage import private_storage
 from portal.text import fold
 
@@ -350,7 +350,7 @@ class ProposalTransition(TransitionBase):
 
 
 def attachment_path(instance: ProposalAttachment, filename: str) -> str:
-    return f"proposals/{instance.proposal_id}/{instance.sha256[:16]}-{timezone.now():%Y%m%d%H%M%S%f}"
+    return stored_name(instance, folder="proposals", owner=instance.proposal_id)
 
 
 class ProposalAttachment(AttachmentBase):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pilots.models import Pilot
-from portal.models import AttachmentBase
+from portal.models import AttachmentBase, stored_name
 from portal.storage import private_storage
 
 
@@ -63,7 +63,7 @@ class Reward(models.Model):
 
 
 def attachment_path(instance: RewardAttachment, filename: str) -> str:
-    return f"rewards/{instance.reward_id}/{instance.sha256[:16]}-{timezone.now():%Y%m%d%H%M%S%f}"
+    return stored_name(instance, folder="rewards", owner=instance.reward_id)
 
 
 class RewardAttachment(AttachmentBase):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pilots.models import Pilot
-from portal.models import AttachmentBase, TransitionBase, Unit
+from portal.models import AttachmentBase, TransitionBase, Unit, stored_name
 from portal.storage import private_storage
 from portal.text import fold
 
@@ -142,7 +142,7 @@ class InstitutionalisationTransition(TransitionBase):
 
 
 def attachment_path(instance: ModelAttachment, filename: str) -> str:
-    return f"models/{instance.model_id}/{instance.sha256[:16]}-{timezone.now():%Y%m%d%H%M%S%f}"
+    return stored_name(instance, folder="models", owner=instance.model_id)
 
 
 class ModelAttachment(AttachmentBase):

@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from pilots.models import Pilot, ProgressReport
-from portal.models import AttachmentBase, TransitionBase, Unit
+from portal.models import AttachmentBase, TransitionBase, Unit, stored_name
 from portal.storage import private_storage
 
 
@@ -120,7 +120,7 @@ class ObstacleTransition(TransitionBase):
 
 
 def attachment_path(instance: ObstacleAttachment, filename: str) -> str:
-    return f"obstacles/{instance.obstacle_id}/{instance.sha256[:16]}-{timezone.now():%Y%m%d%H%M%S%f}"
+    return stored_name(instance, folder="obstacles", owner=instance.obstacle_id)
 
 
 class ObstacleAttachment(AttachmentBase):

@@ -14,10 +14,9 @@ from accountability import evidence
 from accountability.models import CaseAttachment, CaseExplanation
 from pilots.models import CorrectiveAction, Inspection
 from tests.accountability.test_api import API, CAUSES, outcome_case, post
+from tests.files import PDF
 from tests.pilots.conftest import pilot_body
 from tests.proposals.conftest import make_proposal
-
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 @pytest.fixture

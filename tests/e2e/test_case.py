@@ -8,8 +8,7 @@ from django.utils import translation
 
 from accountability.models import Case
 from tests.e2e.conftest import PASSWORD
-
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+from tests.files import PDF
 
 
 @pytest.fixture

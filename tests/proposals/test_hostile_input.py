@@ -36,6 +36,7 @@ from proposals.models import (
     ProposalTransition,
     ProposalUserObjectPermission,
 )
+from tests.files import PDF
 from tests.proposals.conftest import make_proposal, plan
 
 pytestmark = pytest.mark.campaign  # `make campaign` (long; .ci/run runs it)
@@ -737,7 +738,7 @@ def test_markup_saved_through_the_api_is_shown_escaped_everywhere(
     attached = author.post(
         f"/proposals/{pk}/attachments/",
         {
-            "file": SimpleUploadedFile("<img src=x onerror=alert(2)>.pdf", b"%PDF-1.4\n%%EOF\n"),
+            "file": SimpleUploadedFile("<img src=x onerror=alert(2)>.pdf", PDF),
             "description": "<b onmouseover=alert(3)>mô tả</b>",
         },
     )

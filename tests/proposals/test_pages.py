@@ -21,6 +21,7 @@ from portal.models import Notification, User
 from portal.workdays import add_working_days
 from proposals import services
 from proposals.models import Proposal, ProposalTransition
+from tests.files import PDF
 from tests.proposals.conftest import make_proposal, plan
 
 D = datetime.date
@@ -36,7 +37,6 @@ FAILING = {
 }
 OVERRIDE = {"responsibility_statement": "Tôi chịu trách nhiệm trước cấp trên và trước pháp luật."}
 REASON = {"reason": "Bổ sung dự toán chi tiết."}
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def at_nine(day: datetime.date) -> datetime.datetime:

@@ -20,6 +20,7 @@ from portal.errors import IncompleteInput, InvalidTransition, NotAllowed
 from portal.filetypes import MAX_UPLOAD_BYTES
 from proposals import services
 from proposals.models import ProposalAttachment
+from tests.files import JPEG, PDF, PNG
 from tests.proposals.conftest import make_proposal
 
 ONLY_SOME_TYPES = "Only PDF, DOCX, XLSX, ODT, JPEG and PNG files are accepted."
@@ -38,12 +39,16 @@ def zip_of(entries: dict[str, bytes]) -> bytes:
 
 
 CONTENT_TYPES_XML = b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
-DOCX = zip_of({"[Content_Types].xml": CONTENT_TYPES_XML, "word/document.xml": b"<w:document/>"})
+DOCX = zip_of(
+    {"[Content_Types].xml": CONTENT_TYPES_XML, "word/document.xml": b'<w:document xmlns:w="urn:w"/>'}
+)
 XLSX = zip_of({"[Content_Types].xml": CONTENT_TYPES_XML, "xl/workbook.xml": b"<workbook/>"})
-ODT = zip_of({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office:document/>"})
+ODT = zip_of(
+    {
+        "mimetype": b"application/vnd.oasis.opendocument.text",
+        "content.xml": b'<office:document xmlns:office="urn:o"/>',
+    }
+)
 
 ACCEPTED = {
     "pdf": ("ke-hoach.pdf", PDF),
@@ -154,6 +159,23 @@ def test_a_png_renamed_docx_is_accepted_as_a_png(demo, draft, private_media):
     download = browser(demo["cadre_a"]).get(f"/proposals/{draft.pk}/attachments/{attachment.pk}/")
     assert download["Content-Type"] == "image/png"
     assert downloaded(download) == PNG
+
+
+def test_a_pdf_header_before_html_is_refused_and_a_label_never_names_the_type(demo, draft, private_media):
+    """Issue "Trust", defect 11: the whole structure is read, not the first bytes; the name the
+    file came with is a label, and the stored file and the download carry the detected type."""
+    polyglot = b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF\n"
+    for name, content in (("poly.html", polyglot), ("poly.pdf", polyglot), ("anh.png", PNG[:40]),
+                          ("so-do.png", b"\x89PNG\r\n\x1a\n<svg onload=alert(1)>")):  # fmt: skip
+        assert upload(browser(demo["cadre_a"]), draft, name, content).status_code == 400, name
+    assert not ProposalAttachment.objects.exists() and stored_files(private_media) == []
+    assert upload(browser(demo["cadre_a"]), draft, "poly.html", PDF).status_code == 302
+    attachment = ProposalAttachment.objects.get()
+    assert (attachment.kind, attachment.original_name) == ("pdf", "poly.html")
+    assert attachment.file.name.endswith(".pdf")
+    download = browser(demo["cadre_a"]).get(f"/proposals/{draft.pk}/attachments/{attachment.pk}/")
+    assert 'filename="poly.pdf"' in download["Content-Disposition"]
+    assert download["Content-Type"] == "application/pdf"
 
 
 def test_after_an_upload_the_author_is_back_on_the_proposal_page_with_a_confirmation(

@@ -131,7 +131,8 @@ def test_documents_of_a_model_and_of_a_review(as_, demo, client, settings, tmp_p
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    from tests.files import PDF as pdf
+
     model = published(as_, demo)
     url = f"{API}{model['id']}/attachments/"
     upload = lambda name: {"file": SimpleUploadedFile(name, pdf), "description": "Quy trình"}  # noqa: E731
