@@ -183,7 +183,7 @@ def export_request(
 ) -> ExportJob:
     """Ask for the report of a unit and period as a file prepared in the background; the file is
     kept for the person for 7 days. With the embedded default the task runs in-process."""
-    from celery import current_app
+    from portal.celery import enqueue
 
     ensure(
         permissions.may_report_on(actor, unit),
@@ -198,8 +198,9 @@ def export_request(
         owner=actor, unit=unit, period_start=start, period_end=end, kind=kind, language=get_language(),
         created_at=now, expires_at=now + datetime.timedelta(days=EXPORT_DAYS),
     )  # fmt: skip
-    # by name: monitoring.tasks calls this module (registered when the app is ready)
-    transaction.on_commit(lambda: current_app.tasks["monitoring.tasks.build_export"].delay(job.pk))
+    # by name (monitoring.tasks calls this module); a job the broker could not take stays queued
+    # and exports_requeue sends it again
+    transaction.on_commit(lambda: enqueue("monitoring.tasks.build_export", job.pk))
     return job
 
 
@@ -247,6 +248,20 @@ def _draw(job: ExportJob) -> bytes:
         if job.kind == ExportJob.Kind.XLSX:
             return exports.summary_xlsx(figures, job.unit.name, deadlines)
         return exports.summary_pdf(figures, job.unit, job.owner, deadlines)
+
+
+def exports_requeue(now: datetime.datetime | None = None) -> int:
+    """Send again the downloads still queued a few minutes after they were asked for (the broker
+    was away then); a job already taken is left alone by the task. Returns how many."""
+    from portal.celery import enqueue
+
+    stale = (now or timezone.now()) - datetime.timedelta(minutes=3)
+    ids = list(
+        ExportJob.objects.filter(status=ExportJob.Status.QUEUED, created_at__lt=stale).values_list(
+            "pk", flat=True
+        )
+    )
+    return sum(enqueue("monitoring.tasks.build_export", pk) for pk in ids)
 
 
 def exports_purge(now: datetime.datetime | None = None) -> int:

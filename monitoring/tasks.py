@@ -99,3 +99,10 @@ def purge_exports() -> int:
     from monitoring.services import exports_purge
 
     return exports_purge()
+
+
+@shared_task(name="monitoring.tasks.requeue_exports")
+def requeue_exports() -> int:
+    from monitoring.services import exports_requeue
+
+    return exports_requeue()

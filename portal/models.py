@@ -363,6 +363,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_retry_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

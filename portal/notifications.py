@@ -4,10 +4,18 @@ e-mail copy after the transaction commits (so a rolled-back change never mails a
 A notification is its kind and its object; its text is drawn from the kind's templates at the
 moment it is sent — the facts of that moment (a due date, a state) — once in each language of
 the portal, and shown in the reader's (`Notification.subject_text`, `body_text`). The e-mail goes
-in the portal's default language, as the recipient has chosen none."""
+in the portal's default language, as the recipient has chosen none.
+
+The notification row is the outbox: written in the transaction of the change, it is the source of
+truth for the e-mail. The copy is enqueued after commit when the broker answers; whatever was not
+sent (the broker was away, the mail server refused) is sent by `send_unsent_notifications`, a beat
+task, with back-off — each copy exactly once (the row is locked and stamped when it is sent)."""
 
 from __future__ import annotations
 
+import datetime
+import logging
+import smtplib
 from typing import Any
 
 from celery import shared_task
@@ -15,10 +23,14 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from portal.celery import enqueue
 from portal.models import Notification, User
+
+logger = logging.getLogger(__name__)
 
 
 def _render(kind: str, context: dict[str, Any], language: str) -> tuple[str, str]:
@@ -56,13 +68,19 @@ def notify(
         object_id=obj.pk if obj is not None else None,
     )
     if recipient.email:
-        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+        # the row is the outbox: if the broker is away, send_unsent_notifications mails it later
+        transaction.on_commit(lambda: enqueue("portal.tasks.send_notification_email", notification.pk))
     return notification
 
 
-@shared_task(name="portal.tasks.send_notification_email", autoretry_for=(OSError,), max_retries=5)
+# Minutes to wait before each new attempt after a mail server refused a copy.
+RETRY_MINUTES = (1, 5, 15, 60, 240, 720)
+
+
+@shared_task(name="portal.tasks.send_notification_email")
 def send_notification_email(notification_id: int) -> bool:
-    """Mail one notification's copy, once: the row is locked and stamped in one transaction."""
+    """Mail one notification's copy, once: the row is locked and stamped in one transaction; a
+    refusal of the mail server is counted and the next attempt put off (back-off)."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update()
@@ -75,7 +93,32 @@ def send_notification_email(notification_id: int) -> bool:
         body = notification.body
         if notification.url:
             body = f"{body}\n\n{settings.PORTAL_BASE_URL.rstrip('/')}{notification.url}"
-        send_mail(notification.subject, body, None, [notification.recipient.email])
+        notification.email_attempts += 1
+        try:
+            send_mail(notification.subject, body, None, [notification.recipient.email])
+        except (OSError, smtplib.SMTPException):
+            wait = RETRY_MINUTES[min(notification.email_attempts, len(RETRY_MINUTES)) - 1]
+            notification.email_retry_at = timezone.now() + datetime.timedelta(minutes=wait)
+            notification.save(update_fields=["email_attempts", "email_retry_at"])
+            logger.warning(
+                "mail of notification %s refused; attempt %s", notification.pk, notification.email_attempts
+            )
+            return False
         notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
+        notification.save(update_fields=["emailed_at", "email_attempts"])
     return True
+
+
+@shared_task(name="portal.tasks.send_unsent_notifications")
+def send_unsent_notifications(limit: int = 500) -> int:
+    """The outbox sweep: mail every copy still unsent — its enqueue failed (the broker was away)
+    or the mail server refused it and its back-off is over — oldest first; returns how many."""
+    now = timezone.now()
+    waiting = Notification.objects.filter(
+        emailed_at__isnull=True, recipient__email__gt="", email_attempts__lt=len(RETRY_MINUTES) + 1
+    ).filter(
+        Q(email_retry_at__isnull=True, created_at__lte=now - datetime.timedelta(minutes=1))
+        | Q(email_retry_at__lte=now)
+    )
+    ids = list(waiting.order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
+    return sum(send_notification_email(pk) for pk in ids)

@@ -144,6 +144,14 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request never waits long for an absent broker: the outbox and the sweeps deliver later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # The daily sweep runs at 07:00 Hanoi time; SWEEP_EVERY_SECONDS replaces that with a short
 # interval (used by the worker test and handy on a staging server).
 _sweep_every = os.environ.get("SWEEP_EVERY_SECONDS", "")
@@ -154,8 +162,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.sweep_due",
         "schedule": float(_sweep_every) if _sweep_every else crontab(hour=7, minute=0),
     },
+    # The outbox: every notification whose e-mail copy is still unsent (broker away, mail refused).
+    "send-unsent-notifications": {"task": "portal.tasks.send_unsent_notifications", "schedule": 120.0},
     # Every audit chain recomputed each night; administrators alerted on the first failure.
     "nightly-audit-check": {"task": "portal.tasks.verify_audit", "schedule": crontab(hour=1, minute=30)},
+    # A report download the broker could not take when it was asked for is sent again.
+    "requeue-report-downloads": {"task": "monitoring.tasks.requeue_exports", "schedule": 300.0},
     # Report downloads are kept 7 days, then deleted with their files.
     "purge-report-downloads": {
         "task": "monitoring.tasks.purge_exports",

@@ -7,9 +7,10 @@ import datetime
 from celery import shared_task
 
 from portal import reminders
-from portal.notifications import send_notification_email
+from portal.notifications import send_notification_email, send_unsent_notifications
 
-__all__ = ["send_notification_email", "sweep_due", "verify_audit"]  # the mail task lives beside notify()
+# the mail tasks live beside notify()
+__all__ = ["send_notification_email", "send_unsent_notifications", "sweep_due", "verify_audit"]
 
 
 @shared_task(name="portal.tasks.sweep_due")
