@@ -41,13 +41,17 @@ test: dev-venv translations
 campaign: dev-venv translations
 	DJANGO_SECRET_KEY=$(TEST_SECRET) DJANGO_DEBUG=0 $(VENV)/bin/pytest -m "e2e or campaign" $(PYTEST_ARGS)
 
-## lint: ruff, formatting, migrations up to date, deploy checks with production settings
+## lint: ruff, formatting, migrations up to date, deploy checks with production settings, bandit
+## (no medium or high finding), and pip-audit (saying plainly when no vulnerability source answers)
+APPS = portal proposals pilots support accountability recognition replication monitoring evidence
 lint: dev-venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SECRET_KEY=$(TEST_SECRET) $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') DJANGO_DEBUG=0 \
 		$(PY) manage.py check --deploy --fail-level WARNING
+	$(VENV)/bin/bandit -q -r $(APPS) -x "*/migrations/*" --severity-level medium
+	$(PY) scripts/audit_dependencies.py
 
 ## messages: refresh the catalogues from the source (needs GNU gettext)
 messages: venv
