@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "simple_history",
+    "csp",
     "portal",
     "proposals",
     "pilots",
@@ -81,7 +82,20 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): everything from the portal itself, no inline script or
+# style, no eval; images may be data: URIs (Bootstrap's form icons). htmx is told not to inject
+# its indicator styles (base.html), the API docs load their script from a file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"], "font-src": ["'self'"], "connect-src": ["'self'"],
+        "object-src": ["'none'"], "base-uri": ["'self'"], "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}  # fmt: skip
 
 ROOT_URLCONF = "portal.urls"
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"

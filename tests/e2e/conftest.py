@@ -27,9 +27,15 @@ def browser_page():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         # An English browser on purpose: the portal must still answer in Vietnamese.
         context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 800})
-        yield context.new_page()
+        page = context.new_page()
+        # Every journey also proves the Content-Security-Policy holds: no violation is reported.
+        violations = []
+        page.on("console", lambda message: violations.append(message.text)
+                if "Content Security Policy" in message.text else None)  # fmt: skip
+        yield page
         context.close()
         browser.close()
+        assert not violations, violations
 
 
 @pytest.fixture
