@@ -37,3 +37,31 @@ class LanguageMiddleware:
             if base in self.supported:
                 return base
         return settings.LANGUAGE_CODE
+
+
+class SessionLimitsMiddleware:
+    """A signed-in session ends after the idle time of the product rules without a request, and
+    in any case some hours after signing in: the person signs in again. Kept in the session as two
+    timestamps; the last-seen one is written at most once a minute."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        from django.contrib.auth import logout
+
+        from portal.rules import rule
+
+        session = getattr(request, "session", None)
+        if session is not None and request.user.is_authenticated and "_auth_user_id" in session:
+            now = time.time()
+            started = session.setdefault("portal_started", now)
+            seen = session.get("portal_seen", now)
+            idle, lifetime = rule("session_idle_minutes") * 60, rule("session_max_hours") * 3600
+            if now - seen > idle or now - started > lifetime:
+                logout(request)
+            elif now - seen >= 60 or "portal_seen" not in session:
+                session["portal_seen"] = now
+        return self.get_response(request)

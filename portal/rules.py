@@ -27,6 +27,10 @@ DEFAULTS: dict[str, int] = {
     # (30 June, 31 December) this many working days before, and again this many.
     "periodic_first_reminder_working_days": 10,
     "periodic_second_reminder_working_days": 3,
+    # A signed-in session ends after this many minutes without a request, and in any case this
+    # many hours after signing in (ASVS V3.3).
+    "session_idle_minutes": 30,
+    "session_max_hours": 12,
 }
 
 

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -292,6 +293,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security (production unless DJANGO_DEBUG=1) ------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# The cookie lasts no longer than a session may (portal.middleware.SessionLimitsMiddleware ends
+# it after 30 minutes idle or 12 hours in all, product rules).
+SESSION_COOKIE_AGE = 12 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
