@@ -236,7 +236,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
 
     @extend_schema(responses=CaseTransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, as it answers
     def history(self, request, pk=None):
         case = self.get_object()
         rows = case.transitions.exclude(from_status=F("to_status")).select_related("actor")

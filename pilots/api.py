@@ -57,7 +57,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
     )
     baseline = number()
     target = number()
-    actual = serializers.DecimalField(max_digits=19, decimal_places=4, coerce_to_string=False, read_only=True)
+    actual = serializers.DecimalField(
+        max_digits=19, decimal_places=4, coerce_to_string=False, read_only=True, allow_null=True
+    )  # null until a value is reported
 
     class Meta:
         model = Indicator
@@ -108,6 +110,7 @@ class PilotSerializer(serializers.ModelSerializer):
             "objective_causes", "subjective_causes", "created_at", "milestones",
         ]  # fmt: skip
         read_only_fields = fields
+        extra_kwargs = {"outcome": {"allow_blank": True}}  # "" until the evaluation
 
 
 class PilotCreateSerializer(serializers.Serializer):
@@ -433,7 +436,7 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return self._pilot_response(services.pilot_results_report(actor=request.user, pilot=pilot, **data))
 
     @extend_schema(responses=PlanVersionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, as it answers
     def versions(self, request, pk=None):
         """Every version of the plan, the approved baseline first, each with its diff against it."""
         pilot = self.get_object()
@@ -442,7 +445,7 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(PlanVersionSerializer(versions, many=True, context=context).data)
 
     @extend_schema(responses=PilotTransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, as it answers
     def history(self, request, pk=None):
         """State changes, oldest first (recorded steps show on the pilot page's timeline)."""
         pilot = self.get_object()
@@ -465,7 +468,12 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(PersonSerializer(people, many=True).data, status=code)
 
     @extend_schema(request=None, responses=PersonSerializer(many=True))
-    @action(detail=True, methods=["post"], url_path=r"inspectors/(?P<username>[\w.@+-]{1,150})/remove")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"inspectors/(?P<username>[\w.@+-]{1,150})/remove",
+        pagination_class=None,
+    )  # a plain list, as it answers
     def remove_inspector(self, request, pk=None, username=None):
         pilot = self.get_object()
         if not permissions.can_assign_inspectors(request.user, pilot):

@@ -58,6 +58,8 @@ class ProposalSerializer(serializers.ModelSerializer):
             )
         }  # fmt: skip
         extra_kwargs["title"] = {"max_length": 255, "validators": [reject_control_characters]}
+        # "" until the decision: the schema says so (issue "Trust", defect 10)
+        extra_kwargs["decision_mode"] = extra_kwargs["head_vote"] = {"allow_blank": True}
 
     def validate(self, attrs):
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))
@@ -249,7 +251,12 @@ class ProposalViewSet(
         return self._co_implementers(proposal, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=PersonSerializer(many=True))
-    @action(detail=True, methods=["post"], url_path=r"co-implementers/(?P<username>[\w.@+-]{1,150})/remove")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"co-implementers/(?P<username>[\w.@+-]{1,150})/remove",
+        pagination_class=None,
+    )  # a plain list, as it answers
     def remove_co_implementer(self, request, pk=None, username=None):
         proposal = self.get_object()
         self._check_co_implementers_change(proposal)
@@ -260,7 +267,7 @@ class ProposalViewSet(
         return self._co_implementers(proposal)
 
     @extend_schema(responses=TransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, as it answers
     def history(self, request, pk=None):
         proposal = self.get_object()
         # State changes only, oldest first; recorded steps (Party opinion, co-implementers) show

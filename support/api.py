@@ -132,7 +132,7 @@ class ObstacleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return self._act(request, "confirm", ConfirmBody, services.obstacle_confirm)
 
     @extend_schema(responses=ObstacleTransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, as it answers
     def history(self, request, pk=None):
         obstacle = self.get_object()
         rows = obstacle.transitions.select_related("actor")
