@@ -48,18 +48,37 @@ def exception_handler(exc, context):
 
 
 class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}; 400 when the credentials are wrong."""
+    """POST {"username", "password"} (and "otp", the current TOTP code, for whoever has a second
+    factor) → {"token"}; 400 when the credentials are wrong or the code is missing or wrong."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(
         request=inline_serializer(
-            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+            "TokenRequest",
+            {"username": serializers.CharField(), "password": serializers.CharField(),
+             "otp": serializers.CharField(required=False, help_text="the current TOTP code (second factor)")},
         ),
         responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
-    )
+    )  # fmt: skip
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        from rest_framework.authtoken.models import Token
+
+        from portal import second_factor
+
+        body = self.serializer_class(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        user = body.validated_data["user"]
+        if second_factor.has_second_factor(user):
+            code = request.data.get("otp") if isinstance(request.data, dict) else None
+            if not code:
+                raise serializers.ValidationError(
+                    {"otp": [_("Give the current code of your authenticator app.")]}
+                )
+            if not second_factor.verify(user, str(code)[:16]):
+                raise serializers.ValidationError({"otp": [_("This code is wrong or has expired.")]})
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
 
 
 class MeSerializer(serializers.Serializer):

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
     "proposals",
     "pilots",

@@ -123,3 +123,15 @@ def collectives(demo) -> dict[str, User]:
                 user=person, role=RoleAssignment.Role.DEPUTY, unit=unit, started_on=datetime.date(2020, 1, 1)
             )
     return {user.username: user for user in User.objects.select_related("unit")}
+
+
+def demo_totp(secret: str = "JBSWY3DPEHPK3PXP") -> str:  # noqa: S107 - the documented demo secret
+    """The current code of the demo's TOTP devices (CONTRACT: RFC 6238, SHA-1, 6 digits, 30 s)."""
+    import base64
+    import time
+
+    from django_otp.oath import TOTP
+
+    generator = TOTP(base64.b32decode(secret), step=30, digits=6)
+    generator.time = time.time()
+    return f"{generator.token():06d}"

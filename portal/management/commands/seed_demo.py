@@ -10,8 +10,11 @@ from django.db import transaction
 
 from portal import services
 from portal.models import RoleAssignment, Unit, User
+from portal.permissions import roles_of
+from portal.second_factor import SECOND_FACTOR_ROLES
 
 DEFAULT_PASSWORD = "demo-Pass-2026"  # noqa: S105 - the documented demo password
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 - the documented demo TOTP secret (CONTRACT)
 
 # code, name, kind, parent code
 UNITS = [
@@ -98,6 +101,7 @@ class Command(BaseCommand):
             recognition_demo.seed(users)
             replication_demo.seed(users)
             monitoring_demo.seed_review(users)
+        self._second_factors()
         self._signing_certificate()
         self.stdout.write(
             self.style.SUCCESS(
@@ -105,6 +109,21 @@ class Command(BaseCommand):
                 f"{proposals} new proposals, {pilots} new pilots"
             )
         )
+
+    def _second_factors(self) -> None:
+        """A TOTP device (RFC 6238: SHA-1, 6 digits, 30 s) with the secret $DEMO_TOTP_SECRET for
+        every demo user whose role needs a second factor (CONTRACT, Demo data)."""
+        import base64
+
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        secret = os.environ.get("DEMO_TOTP_SECRET") or DEMO_TOTP_SECRET
+        key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8)).hex()
+        for user in User.objects.filter(username__in=[p[0] for p in PEOPLE] + ["admin"]):
+            if user.is_superuser or set(roles_of(user)) & SECOND_FACTOR_ROLES:
+                TOTPDevice.objects.get_or_create(
+                    user=user, name="demo", defaults={"key": key, "digits": 6, "step": 30, "confirmed": True}
+                )
 
     def _signing_certificate(self) -> None:
         """With DEBUG on and no certificate configured, a throwaway one for signing the demo's
