@@ -62,12 +62,17 @@ class TokenView(ObtainAuthToken):
         responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
     )  # fmt: skip
     def post(self, request, *args, **kwargs):
+        from axes.exceptions import AxesBackendPermissionDenied
         from rest_framework.authtoken.models import Token
 
         from portal import second_factor
+        from portal.lockout import wait_in_words
 
-        body = self.serializer_class(data=request.data, context={"request": request})
-        body.is_valid(raise_exception=True)
+        body = self.serializer_class(data=request.data, context={"request": request._request})
+        try:
+            body.is_valid(raise_exception=True)
+        except AxesBackendPermissionDenied:
+            return Response({"detail": wait_in_words()}, status=429)
         user = body.validated_data["user"]
         if second_factor.has_second_factor(user):
             code = request.data.get("otp") if isinstance(request.data, dict) else None

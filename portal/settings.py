@@ -5,6 +5,7 @@ Celery tasks in-process, e-mail printed to the console, DEBUG off. `make run` se
 DJANGO_DEBUG=1. Production refuses to start without DJANGO_SECRET_KEY.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "csp",
+    "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "portal",
@@ -86,7 +88,17 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Repeated failed sign-ins (page or token) lock that user from that address for 15 minutes
+# (django-axes); the answer says how long, in words, with 429.
+AXES_ENABLED = env_flag("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.lockout.locked_out"
 
 # Content-Security-Policy (django-csp): everything from the portal itself, no inline script or
 # style, no eval; images may be data: URIs (Bootstrap's form icons). htmx is told not to inject
@@ -195,6 +207,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Auth, permissions, history ---------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # lockout after repeated failures (django-axes)
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
