@@ -3,17 +3,11 @@
 from django.contrib import admin
 
 from evidence.models import DossierIssue, OfficialDocument
+from proposals.admin import ReadOnly as ReadOnlyMixin
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnly(ReadOnlyMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(DossierIssue)
