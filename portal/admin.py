@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal import services
@@ -223,6 +224,27 @@ class NotificationAdmin(NoDeleteMixin, admin.ModelAdmin):
 @admin.register(SweepRun)
 class SweepRunAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["day", "started_at", "finished_at", "reminders_sent"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class AuthTokenAdmin(admin.ModelAdmin):
+    """API tokens per person, by their first characters — never their value. A token is
+    issued by signing in to the API, not here; deleting one ends it."""
+
+    list_display = ["user", "token_key", "created", "expiry"]
+    list_filter = ["expiry"]
+    search_fields = ["user__username", "token_key"]
+    fields = ["user", "token_key", "created", "expiry"]
+    readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -47,11 +46,20 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-class TokenView(ObtainAuthToken):
+def _code_refused(request, username: str) -> None:
+    """A wrong second factor counts as a failed sign-in (django-axes locks after five)."""
+    from django.contrib.auth.signals import user_login_failed
+
+    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+
+
+class TokenView(APIView):
     """POST {"username", "password"} (and "otp", the current TOTP code, for whoever has a second
-    factor) → {"token"}; 400 when the credentials are wrong or the code is missing or wrong."""
+    factor) → {"token", "expiry"}; 400 when the credentials are wrong or the code is missing or
+    wrong; 429 while the sign-in is locked."""
 
     permission_classes = [AllowAny]
+    authentication_classes: list = []
 
     @extend_schema(
         request=inline_serializer(
@@ -59,16 +67,19 @@ class TokenView(ObtainAuthToken):
             {"username": serializers.CharField(), "password": serializers.CharField(),
              "otp": serializers.CharField(required=False, help_text="the current TOTP code (second factor)")},
         ),
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField(),
+                                                            "expiry": serializers.DateTimeField()}),
+                   429: inline_serializer("LockedOut", {"detail": serializers.CharField()})},
     )  # fmt: skip
     def post(self, request, *args, **kwargs):
         from axes.exceptions import AxesBackendPermissionDenied
-        from rest_framework.authtoken.models import Token
+        from django.contrib.auth.signals import user_logged_in
+        from rest_framework.authtoken.serializers import AuthTokenSerializer
 
-        from portal import second_factor
+        from portal import second_factor, tokens
         from portal.lockout import wait_in_words
 
-        body = self.serializer_class(data=request.data, context={"request": request._request})
+        body = AuthTokenSerializer(data=request.data, context={"request": request._request})
         try:
             body.is_valid(raise_exception=True)
         except AxesBackendPermissionDenied:
@@ -81,9 +92,60 @@ class TokenView(ObtainAuthToken):
                     {"otp": [_("Give the current code of your authenticator app.")]}
                 )
             if not second_factor.verify(user, str(code)[:16]):
+                _code_refused(request._request, user.username)
                 raise serializers.ValidationError({"otp": [_("This code is wrong or has expired.")]})
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, value = tokens.issue(user)
+        # A sign-in like the form's: the failures before it are forgotten, last_login is kept.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        return Response({"token": value, "expiry": token.expiry})
+
+
+class TokenSerializer(serializers.Serializer):
+    starts_with = serializers.CharField(source="token_key", help_text="the first characters of the token")
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField()
+    current = serializers.SerializerMethodField(help_text="whether this request came with it")
+
+    def get_current(self, token) -> bool:
+        return token.pk == getattr(self.context["request"].auth, "pk", None)
+
+
+class TokensView(APIView):
+    """The caller's API tokens that have not expired: when issued, until when, their first
+    characters — never their value."""
+
+    @extend_schema(responses=TokenSerializer(many=True))
+    def get(self, request):
+        from portal import tokens
+
+        current = tokens.current_of(request.user)
+        return Response(TokenSerializer(current, many=True, context={"request": request}).data)
+
+
+class LogoutView(APIView):
+    """Ends the token this request came with (204). Without a token (a browser session), 400."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        from knox.models import AuthToken
+
+        from portal import tokens
+
+        if not isinstance(request.auth, AuthToken):
+            raise exceptions.ValidationError({"detail": _("This request did not come with a token.")})
+        tokens.revoke(request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(APIView):
+    """Ends every token of the caller (204)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        from portal import tokens
+
+        tokens.revoke_all(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeSerializer(serializers.Serializer):

@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("Organisation and people")
 
     def ready(self) -> None:
-        from portal import voting  # noqa: F401  (registers how a vote's note reads)
+        from portal import tokens, voting  # noqa: F401  (a vote's note; tokens end with the password)

@@ -31,6 +31,8 @@ DEFAULTS: dict[str, int] = {
     # many hours after signing in (ASVS V3.3).
     "session_idle_minutes": 30,
     "session_max_hours": 12,
+    # An API token expires this many days after it was issued.
+    "api_token_days": 30,
 }
 
 

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path, register_converter
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -17,7 +18,7 @@ from monitoring.api import (
 )
 from monitoring.views import review_attach, review_attachment, review_list
 from pilots.api import PilotViewSet
-from portal import api, views
+from portal import api, sign_in, views
 from portal.converters import CodeConverter, IdConverter
 from proposals.api import ProposalViewSet
 from recognition.api import PersonRecordView, RewardViewSet
@@ -43,6 +44,9 @@ router.register("institutionalisations", InstitutionalisationViewSet, basename="
 
 api_urls = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
+    path("auth/tokens/", api.TokensView.as_view(), name="api-tokens"),
+    path("auth/logout/", api.LogoutView.as_view(), name="api-logout"),
+    path("auth/logoutall/", api.LogoutAllView.as_view(), name="api-logout-all"),
     path("me/", api.MeView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -78,13 +82,16 @@ urlpatterns = [
     path("evidence/", include("evidence.urls")),
     path("public/", public_page, name="public"),
     path("", include("recognition.urls")),
+    path("accounts/login/", sign_in.SignInView.as_view(), name="login"),
+    path("accounts/login/code/", sign_in.login_code, name="login-code"),
+    path("accounts/two-factor/", sign_in.two_factor_setup, name="two-factor-setup"),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
+        "accounts/two-factor/backup-codes/", sign_in.two_factor_backup_codes, name="two-factor-backup-codes"
     ),
+    path("accounts/two-factor/backup-codes/new/", sign_in.backup_codes_renew, name="backup-codes-renew"),
+    path("accounts/security/", sign_in.account_security, name="account-security"),
+    path("accounts/security/tokens/<str:key>/revoke/", sign_in.token_revoke, name="token-revoke"),
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

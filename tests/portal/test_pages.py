@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.conftest import demo_totp
+
 PASSWORD = "demo-Pass-2026"
 DEMO_USERS = [
     "head_top",
@@ -30,6 +32,8 @@ PAGES = [
 @pytest.mark.parametrize("username", DEMO_USERS)
 def test_every_demo_user_can_log_in_through_the_form(demo, client, username):
     response = client.post(reverse("login"), {"username": username, "password": PASSWORD}, follow=True)
+    if response.redirect_chain[-1][0] == reverse("login-code"):  # the second factor (heads, ...)
+        response = client.post(reverse("login-code"), {"code": demo_totp()}, follow=True)
     assert response.status_code == 200
     assert response.wsgi_request.user.username == username
     assert response.redirect_chain[-1][0] == reverse("home")
