@@ -61,6 +61,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "explanations",
         ]  # fmt: skip
         read_only_fields = fields
+        extra_kwargs = {"result": {"allow_blank": True}}  # "" until the case is decided
 
     def get_damage(self, case: Case) -> bool:
         return bool(case.pilot and case.pilot.damage)

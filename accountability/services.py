@@ -87,6 +87,11 @@ def case_report(*, actor: User, kind: str, proposal: Proposal, subject: User, su
     )
     if subject.pk == actor.pk:
         raise IncompleteInput({"subject": _("Nobody reports a case about themselves.")})
+    # One open case of a kind about a person and a proposal: a second report while it is open
+    # (a double submission, or the same matter again) is refused; the proposal's row serialises them.
+    type(proposal).objects.select_for_update().filter(pk=proposal.pk).first()
+    if Case.objects.filter(proposal=proposal, subject=subject, kind=kind, status=Case.Status.OPEN).exists():
+        raise DomainError(_("An open case of this kind about this person and proposal already exists."))
     case = Case(
         proposal=proposal,
         unit=subject.unit,

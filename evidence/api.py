@@ -70,10 +70,19 @@ class VerifyView(APIView):
         return Response(found | {"proposal": proposal.pk if proposal else None})
 
 
+class DocumentEntry(serializers.Serializer):
+    key = serializers.CharField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    date = serializers.DateField()
+    number = serializers.CharField(allow_null=True, help_text="the register number, once issued")
+    url = serializers.CharField()
+
+
 class DocumentsView(APIView):
     """`GET /api/v1/proposals/{id}/documents/`: the official documents the record allows."""
 
-    @extend_schema(operation_id="proposals_documents_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="proposals_documents_list", responses=DocumentEntry(many=True))
     def get(self, request, pk: int):
         proposal = get_proposal_for(request.user, int(pk))
         return Response([

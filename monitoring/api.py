@@ -297,9 +297,13 @@ class PeriodicReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         review = services.review_record(actor=request.user, unit=unit, **data)
         return Response(PeriodicReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=UploadBody, responses={201: ReviewFileSerializer})
+    @extend_schema(methods=["GET"], responses=ReviewFileSerializer(many=True))
+    @extend_schema(methods=["POST"], request=UploadBody, responses={201: ReviewFileSerializer})
     @action(
-        detail=True, methods=["get", "post"], parser_classes=[parsers.MultiPartParser, parsers.FormParser]
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
+        pagination_class=None,
     )
     def attachments(self, request, pk=None):
         """The review's documents; `POST` multipart `file` (those who report on its unit)."""

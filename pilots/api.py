@@ -163,6 +163,12 @@ class ReportSerializer(serializers.ModelSerializer):
         extra_kwargs = {"period_end": {"required": True}}
 
 
+class ReportOutSerializer(ReportSerializer):
+    """A report as answered: one still due has no progress yet."""
+
+    progress_percent = serializers.IntegerField(read_only=True, allow_null=True)
+
+
 class ReviewSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
     note = text(required=False, allow_blank=True, default="")
@@ -323,28 +329,30 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         # 403 and 409 come before any complaint about the body.
         services.FLOW.check(actor=self.request.user, obj=pilot, action=action_name)
 
-    @extend_schema(request=ReportSerializer, responses={201: ReportSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=ReportOutSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ReportSerializer, responses={201: ReportOutSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def reports(self, request, pk=None):
         pilot = self.get_object()
         if request.method == "GET":
-            return Response(ReportSerializer(pilot.reports.all(), many=True).data)
+            return Response(ReportOutSerializer(pilot.reports.all(), many=True).data)
         self._check(pilot, "report")
         data = self._body(ReportSerializer)
         report = services.report_submit(actor=request.user, pilot=pilot, **data)
-        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(ReportOutSerializer(report).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReviewSerializer, responses=ReportSerializer)
+    @extend_schema(request=ReviewSerializer, responses=ReportOutSerializer)
     @action(detail=True, methods=["post"], url_path=r"reports/(?P<report_pk>[0-9]{1,18})/review")
     def review_report(self, request, pk=None, report_pk=None):
         pilot = self.get_object()
         report = get_object_or_404(pilot.reports, pk=int(report_pk))
         data = self._body(ReviewSerializer)
         report = services.report_review(actor=request.user, report=report, **data)
-        return Response(ReportSerializer(report).data)
+        return Response(ReportOutSerializer(report).data)
 
-    @extend_schema(request=InspectionSerializer, responses={201: InspectionSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=InspectionSerializer(many=True))
+    @extend_schema(methods=["POST"], request=InspectionSerializer, responses={201: InspectionSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def inspections(self, request, pk=None):
         pilot = self.get_object()
         if request.method == "GET":
@@ -356,9 +364,13 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         inspection = services.inspection_record(actor=request.user, pilot=pilot, **data)
         return Response(InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AttachmentSerializer, responses={201: AttachmentSerializer})
+    @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=AttachmentSerializer, responses={201: AttachmentSerializer})
     @action(
-        detail=True, methods=["get", "post"], parser_classes=[parsers.MultiPartParser, parsers.FormParser]
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
+        pagination_class=None,
     )
     def attachments(self, request, pk=None):
         """Files of the pilot and its reports; POST multipart with `file`, optional `report`."""
@@ -453,7 +465,7 @@ class PilotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(PilotTransitionSerializer(rows, many=True).data)
 
     @extend_schema(request=UsernameSerializer, responses={200: PersonSerializer(many=True)})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def inspectors(self, request, pk=None):
         """Inspectors assigned to this pilot alone; the directing head assigns one (`username`)."""
         pilot = self.get_object()

@@ -21,7 +21,7 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -95,7 +95,9 @@ def send_notification_email(notification_id: int) -> bool:
             body = f"{body}\n\n{settings.PORTAL_BASE_URL.rstrip('/')}{notification.url}"
         notification.email_attempts += 1
         try:
-            send_mail(notification.subject, body, None, [notification.recipient.email])
+            message = EmailMessage(notification.subject, body, to=[notification.recipient.email],
+                                   headers={"X-Portal-Notification": str(notification.pk)})  # fmt: skip
+            message.send()
         except (OSError, smtplib.SMTPException):
             wait = RETRY_MINUTES[min(notification.email_attempts, len(RETRY_MINUTES)) - 1]
             notification.email_retry_at = timezone.now() + datetime.timedelta(minutes=wait)

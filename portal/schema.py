@@ -1,7 +1,9 @@
 """What the OpenAPI schema adds to drf-spectacular's (issue "Trust", defect 10): every operation
-documents the errors it can answer — 401 and 403 always, 404 where an object is named, 400 where
-a body is read, 409 where a step may be refused in the object's state — each in the JSON shape
-the exception handler answers with (`portal.api.exception_handler`)."""
+documents the errors it can answer — 401 and 403 always; 404 where an object is named, in the
+path or in the body, and for a page of a list past its end; 400 where a body or a query is read;
+409 wherever data may change, since any step may be refused in an object's state — each in the
+JSON shape the exception handler answers with (`portal.api.exception_handler`). schemathesis
+(tests/portal/test_schemathesis.py) holds the schema to it."""
 
 from __future__ import annotations
 
@@ -9,7 +11,16 @@ ERROR = {"type": "object", "properties": {"detail": {"type": "string"}}, "requir
 FIELD_ERRORS = {
     "type": "object",
     "description": "A message (or a list of them) per refused field; `detail` for the body as a whole.",
-    "additionalProperties": {"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]},
+    "additionalProperties": {"$ref": "#/components/schemas/FieldError"},
+}
+# A field's message, its messages, or — for a list or an object in the body — the same per item
+# or per key.
+FIELD_ERROR = {
+    "oneOf": [
+        {"type": "string"},
+        {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}},
+        {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/FieldError"}},
+    ]
 }
 MESSAGES = {
     "400": "The body was refused: a message per field.",
@@ -25,17 +36,20 @@ def document_errors(result: dict, generator, request, public) -> dict:
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Error", ERROR)
     schemas.setdefault("FieldErrors", FIELD_ERRORS)
+    schemas.setdefault("FieldError", FIELD_ERROR)
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             codes = ["401", "403"]
-            if "{" in path:
+            changes = method in ("post", "put", "patch", "delete")
+            lists = "Paginated" in str(operation.get("responses", {}).get("200", {}))
+            if "{" in path or changes or lists:
                 codes.append("404")
-            if method in ("post", "put", "patch"):
+            if changes or operation.get("parameters"):
                 codes.append("400")
-                if "{" in path:
-                    codes.append("409")
+            if changes:
+                codes.append("409")
             responses = operation.setdefault("responses", {})
             for code in codes:
                 schema = "FieldErrors" if code == "400" else "Error"

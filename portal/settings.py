@@ -142,7 +142,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # A kept connection is checked before each request reuses it: one the server dropped is
+    # replaced instead of failing the request (issue "Trust", fault drills).
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
@@ -198,7 +200,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(_sweep_every) if _sweep_every else crontab(hour=7, minute=0),
     },
     # The outbox: every notification whose e-mail copy is still unsent (broker away, mail refused).
-    "send-unsent-notifications": {"task": "portal.tasks.send_unsent_notifications", "schedule": 120.0},
+    "send-unsent-notifications": {
+        "task": "portal.tasks.send_unsent_notifications",
+        "schedule": float(os.environ.get("OUTBOX_EVERY_SECONDS", "120")),
+    },
     # Every audit chain recomputed each night; administrators alerted on the first failure.
     "nightly-audit-check": {"task": "portal.tasks.verify_audit", "schedule": crontab(hour=1, minute=30)},
     # A report download the broker could not take when it was asked for is sent again.
@@ -256,6 +261,9 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", True)
+elif os.environ.get("EMAIL_FILE_PATH"):  # each message a file in that folder (staging, drills)
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cổng đổi mới sáng tạo <no-reply@localhost>")
@@ -313,6 +321,7 @@ SPECTACULAR_SETTINGS = {
         "FileKindEnum": "portal.models.AttachmentBase.Kind",
         "ObstacleStatusEnum": "support.models.Obstacle.Status",
         "UrgingStatusEnum": "monitoring.models.Urging.Status",
+        "ReportStatusEnum": "pilots.models.ProgressReport.Status",
     },
 }
 

@@ -15,7 +15,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -191,9 +191,10 @@ def backup_codes_renew(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, key: str) -> HttpResponse:
     ended = tokens.current_of(request.user).filter(token_key=key[:32]).first()
-    if ended is not None:
-        tokens.revoke(ended)
-        messages.success(
-            request, _("The token that starts with %(key)s no longer works.") % {"key": ended.token_key}
-        )
+    if ended is None:
+        raise Http404(_("You have no such token."))
+    tokens.revoke(ended)
+    messages.success(
+        request, _("The token that starts with %(key)s no longer works.") % {"key": ended.token_key}
+    )
     return redirect("account-security")

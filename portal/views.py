@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+
+from django import db
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -112,8 +115,23 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
+    """An error no view answered. The database gone away (a dropped connection, a restart) is not
+    a fault of the request: 503 with Retry-After, and the next request connects afresh."""
     # Rendered without context processors: they query the database, which may be what failed.
+    if isinstance(sys.exc_info()[1], (db.OperationalError, db.InterfaceError)):
+        return _unavailable(request)
     return _api_error(request, 500) or HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+def _unavailable(request) -> HttpResponse:
+    message = _("The portal cannot reach its database for a moment; nothing was changed. Try again shortly.")
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": str(message)}, status=503)
+    else:
+        page = loader.get_template("503.html").render({"message": message})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 def csrf_failure(request, reason=""):

@@ -58,9 +58,12 @@ class Workflow:
     related: tuple[str, ...] = field(default=())
 
     def lock(self, obj: M) -> M:
-        # Re-read under a row lock: whoever comes second waits, then sees the first one's result.
-        # Only this row is locked (`of`): PostgreSQL cannot lock the nullable side of a join.
-        return self.model.objects.select_for_update(of=("self",)).select_related(*self.related).get(pk=obj.pk)
+        """Re-read under a row lock: whoever comes second waits, then sees the first one's result.
+        The lock is taken on the row alone, then the row is read with its relations: locked in one
+        query with its joins, a row whose foreign key the first one changed (an obstacle escalated
+        to another unit) would be re-checked by PostgreSQL against the old join and vanish."""
+        self.model.objects.select_for_update().filter(pk=obj.pk).values_list("pk", flat=True).first()
+        return self.model.objects.select_related(*self.related).get(pk=obj.pk)
 
     def begin(self, obj: M, *, actor: User, action: str) -> tuple[M, str | None]:
         """Lock the row, then check it (403, then 409): the locked object and where it leads."""

@@ -236,7 +236,7 @@ class ProposalViewSet(
             )
 
     @extend_schema(request=UsernameSerializer, responses={200: PersonSerializer(many=True)})
-    @action(detail=True, methods=["get", "post"], url_path="co-implementers")
+    @action(detail=True, methods=["get", "post"], url_path="co-implementers", pagination_class=None)
     def co_implementers(self, request, pk=None):
         """The co-implementers; the author adds one (`username`) while a draft or returned."""
         proposal = self.get_object()

@@ -163,8 +163,11 @@ def proposal_return(*, actor: User, proposal: Proposal, reason: str) -> Proposal
 def proposal_record_party_opinion(
     *, actor: User, proposal: Proposal, opinion: str, supports: bool
 ) -> Proposal:
-    """Record the opinion of the Party committee at the same level (required before deciding)."""
+    """Record the opinion of the Party committee at the same level (required before deciding),
+    once per submission: a second one while it stands is 409."""
     proposal, _stays = FLOW.begin(proposal, actor=actor, action="party_opinion")
+    if proposal.party_opinion_on is not None:
+        raise InvalidTransition(_("The Party committee's opinion on this submission is already recorded."))
     proposal.party_opinion = required_text(opinion, "opinion")
     proposal.party_supports = bool(supports)
     proposal.party_opinion_on = timezone.localdate()

@@ -159,9 +159,13 @@ class ModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         proposal = services.model_adopt(actor=request.user, model=self.get_object())
         return Response({"proposal": proposal.pk}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=UploadBody, responses={201: ModelFileSerializer})
+    @extend_schema(methods=["GET"], responses=ModelFileSerializer(many=True))
+    @extend_schema(methods=["POST"], request=UploadBody, responses={201: ModelFileSerializer})
     @action(
-        detail=True, methods=["get", "post"], parser_classes=[parsers.MultiPartParser, parsers.FormParser]
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
+        pagination_class=None,
     )
     def attachments(self, request, pk=None):
         """The model's documents; `POST` multipart `file` (whoever may publish it)."""

@@ -81,9 +81,18 @@ def check_adopt(*, actor: User, model: InnovationModel) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def model_adopt(*, actor: User, model: InnovationModel) -> Proposal:
-    """A new draft proposal of the adopter, pre-filled from the model's proposal and results."""
+    """A new draft proposal of the adopter, pre-filled from the model's proposal and results —
+    one at a time: while the adopter's earlier draft from this model is open, 409."""
     check_adopt(actor=actor, model=model)
+    InnovationModel.objects.select_for_update().filter(pk=model.pk).first()  # one adoption at a time
+    earlier = Proposal.objects.filter(
+        author=actor, adopted_from=model.pk, status__in=Proposal.EDITABLE_STATES
+    )
+    if earlier.exists():
+        raise InvalidTransition(_("You already have a draft adopted from this model (no. %(pk)s).")
+                                % {"pk": earlier.first().pk})  # fmt: skip
     original = model.pilot.proposal
     data = {name: getattr(original, name) for name in ADOPTED_FIELDS}
     indicators = "; ".join(
@@ -108,15 +117,26 @@ def check_institutionalise(*, actor: User, model: InnovationModel) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def institutionalise(
     *, actor: User, model: InnovationModel, document_kind: str, drafting_agency: str, note: str = ""
 ) -> Institutionalisation:
+    """A proposal to turn the model into a legal document; the same document by the same agency
+    not again while an earlier proposal of it is still open (409)."""
     check_institutionalise(actor=actor, model=model)
     item = Institutionalisation(
         model=model, proposed_by=actor, note=(note or "").strip(),
         document_kind=required_text(document_kind, "document_kind")[:120],
         drafting_agency=required_text(drafting_agency, "drafting_agency")[:255],
     )  # fmt: skip
+    InnovationModel.objects.select_for_update().filter(pk=model.pk).first()  # one proposal at a time
+    same = model.institutionalisations.filter(
+        document_kind=item.document_kind, drafting_agency=item.drafting_agency
+    )
+    if same.filter(
+        status__in=(Institutionalisation.Status.PROPOSED, Institutionalisation.Status.DRAFTING)
+    ).exists():
+        raise InvalidTransition(_("This document is already proposed for the model by this agency."))
     FLOW.record(item, action="propose", actor=actor, note=item.note)
     _tell_unit(item, gettext_lazy("It is proposed to turn your model into a legal document."))
     return item

@@ -22,7 +22,7 @@ class ObstacleFileSerializer(AttachmentSerializerBase):
 
 class ObstacleSerializer(serializers.ModelSerializer):
     raised_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    answered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    answered_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     answerer_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     note = serializers.CharField(source="answer", read_only=True)
     attachments = ObstacleFileSerializer(many=True, read_only=True)
@@ -35,6 +35,7 @@ class ObstacleSerializer(serializers.ModelSerializer):
             "answered_on_time", "cleared_at", "attachments",
         ]  # fmt: skip
         read_only_fields = fields
+        extra_kwargs = {"decision": {"allow_blank": True}}  # "" until answered
 
 
 class ObstacleRaiseBody(serializers.Serializer):

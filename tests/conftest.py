@@ -39,6 +39,25 @@ def pytest_configure(config) -> None:
     settings.CSRF_COOKIE_SECURE = False
 
 
+def pytest_sessionstart(session) -> None:
+    from tests import trust
+
+    trust.clear()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The figures of the standing trust tests that ran (tests/trust.py)."""
+    from tests import trust
+
+    figures = trust.recorded()
+    if figures:
+        terminalreporter.section("trust figures")
+        for name, values in figures.items():
+            terminalreporter.write_line(
+                f"{name}: " + ", ".join(f"{key} {value}" for key, value in values.items())
+            )
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         for marker in ("postgres", "redis", "e2e"):

@@ -60,13 +60,22 @@ def running_worker(
         process = subprocess.Popen(
             command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
+        (folder / "worker.pid").write_text(str(process.pid))  # a fault drill kills it
         try:
             yield queue, log_path
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=20)
+            _stop(process)
             connection.close()
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM to the worker's process group, SIGKILL if it lingers; a group a drill already
+    killed is simply gone."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    except ProcessLookupError:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=20)

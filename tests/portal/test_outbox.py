@@ -63,7 +63,9 @@ def test_a_refusing_mail_server_is_retried_with_back_off(demo, settings, time_ma
     with mock.patch.object(app.Task, "apply_async", side_effect=OperationalError("down")):
         make_proposal(demo["cadre_a"], "submitted")
     age(2)
-    with mock.patch("portal.notifications.send_mail", side_effect=smtplib.SMTPServerDisconnected("bye")):
+    with mock.patch(
+        "portal.notifications.EmailMessage.send", side_effect=smtplib.SMTPServerDisconnected("bye")
+    ):
         assert send_unsent_notifications() == 0
     notification = Notification.objects.get(kind="proposal_submitted")
     assert notification.email_attempts == 1 and notification.email_retry_at is not None
