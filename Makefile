@@ -37,7 +37,8 @@ run: venv translations
 test: dev-venv translations
 	DJANGO_SECRET_KEY=$(TEST_SECRET) DJANGO_DEBUG=0 $(VENV)/bin/pytest -m "not e2e and not campaign" $(PYTEST_ARGS)
 
-## campaign: the long runs — browser journeys (Playwright) and hostile-input campaigns (hypothesis)
+## campaign: the long runs — browser journeys (Playwright), hostile-input campaigns (hypothesis) and
+## the standing trust tests (permission matrix, schemathesis, storms, fault drills)
 campaign: dev-venv translations
 	DJANGO_SECRET_KEY=$(TEST_SECRET) DJANGO_DEBUG=0 $(VENV)/bin/pytest -m "e2e or campaign" $(PYTEST_ARGS)
 

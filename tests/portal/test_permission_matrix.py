@@ -1,7 +1,8 @@
 """The permission matrix (issue "Trust", standing test): every route of the URL conf — the pages
 with GET and POST, the API with the methods its OpenAPI schema documents and one it does not —
 for every demo persona and the signed-out visitor, on every object of the seeded demo (so on
-objects in every state the demo holds). Nothing here is a hand list of URLs: the routes come from
+objects in every state the demo holds); and every page of the administration, which only staff
+may open. Nothing here is a hand list of URLs: the routes come from
 the resolver and the schema, and each must have an expected rule below — a route without one
 fails the test.
 
@@ -376,6 +377,15 @@ def test_every_route_for_every_persona_on_every_object(demo_full, settings):
             if not listed <= sight[(kind, name)]:
                 tally.leak(name, "get", list_name, 200, f"lists {sorted(listed - sight[(kind, name)])}")
 
+    admin_pages = _admin_pages()
+    for name in PERSONAS:
+        for url in admin_pages:
+            response = clients[name][0].get(url)
+            tally.seen(name, "get", url, response.status_code)
+            staff = name is not None and users[name].is_staff
+            if not staff and not (response.status_code == 302 and "login" in response["Location"]):
+                tally.leak(name, "get", url, response.status_code, "the administration, not staff")
+
     figures = {
         "routes": len({r.name for r in routes}), "route_templates": len(routes),
         "personas": len(PERSONAS), "requests": tally.requests, "leaks": len(tally.leaks),
@@ -385,6 +395,21 @@ def test_every_route_for_every_persona_on_every_object(demo_full, settings):
     assert not tally.errors, tally.errors[:20]
     assert not tally.leaks, sorted(Counter((leak[2], leak[1], leak[3]) for leak in tally.leaks).items())
     assert tally.requests > 5000, figures  # the matrix really ran
+
+
+def _admin_pages() -> list[str]:
+    """The list and the add page of every model the administration registers."""
+    from django.contrib import admin
+    from django.urls import NoReverseMatch, reverse
+
+    pages = ["/admin/"]
+    for model in admin.site._registry:
+        for view in ("changelist", "add"):
+            try:
+                pages.append(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}"))
+            except NoReverseMatch:
+                continue
+    return pages
 
 
 def _signed_out(tally: Tally, route: Route, method: str, url: str, response) -> None:
