@@ -69,8 +69,8 @@ IDEMPOTENT = {"/api/v1/proposals/{id}/"}  # fmt: skip
 # last the ones that need what earlier storms made (an evaluated pilot to publish, a corrective
 # action to close) or that use up what they need (an answered obstacle cannot be escalated).
 EARLY = [
-    "/api/v1/proposals/{id}/reject/", "/api/v1/proposals/{id}/party-opinion/", "/api/v1/proposals/{id}/decide/",
-    "/api/v1/proposals/{id}/override/",
+    "/api/v1/proposals/{id}/reject/", "/api/v1/proposals/{id}/party-opinion/",
+    "/api/v1/proposals/{id}/decide/", "/api/v1/proposals/{id}/override/",
 ]  # fmt: skip
 LATER = [
     "/api/v1/obstacles/{id}/answer/", "/api/v1/obstacles/{id}/confirm/", "/api/v1/models/",
