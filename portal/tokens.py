@@ -1,13 +1,14 @@
 """API tokens (issue "Trust", defect 4): django-rest-knox keeps only a hash of each token (SHA-512)
 and its first characters to find it; a token expires after the product rule `api_token_days`,
-ends when its holder signs out of the API (`auth/logout/`, or `auth/logoutall/` for every one)
-and when their password changes. A person sees their tokens — when issued, until when, the first
+ends when its holder signs out of the API (`auth/logout/`, or `auth/logoutall/` for every one),
+and every one of theirs ends when they sign out of the portal's pages or their password changes. A person sees their tokens — when issued, until when, the first
 characters — never their value, which is shown once, on issue."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.signals import user_logged_out
 from django.db.models import QuerySet
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -51,3 +52,10 @@ def _revoke_on_password_change(
     stored = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
     if stored is not None and stored != instance.password:
         revoke_all(instance)
+
+
+@receiver(user_logged_out, dispatch_uid="portal.tokens.logged_out")
+def _revoke_on_logout(sender, request, user: User | None, **kwargs) -> None:
+    """Signing out of the pages signs the person out everywhere, their programs included."""
+    if user is not None:
+        revoke_all(user)

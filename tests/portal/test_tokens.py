@@ -1,7 +1,7 @@
 """API tokens (issue "Trust", defect 4): on `main` a token was the DRF authtoken — stored in
 clear, shown in the admin, never expiring, surviving logout and a password change. Now only a
-hash is kept, a token expires after `api_token_days`, ends on logout and with the password, and
-its holder lists theirs without the value."""
+hash is kept, a token expires after `api_token_days`, ends on logout (of the API or of the
+pages) and with the password, and its holder lists theirs without the value."""
 
 from __future__ import annotations
 
@@ -113,3 +113,10 @@ def test_passwords_are_at_least_twelve_characters_and_the_demo_one_is_valid(demo
         assert any("12" in message for message in refused.messages)
     else:
         raise AssertionError("an 11-character password was accepted")
+
+
+def test_signing_out_of_the_pages_ends_every_token(demo, client):
+    token = sign_in()
+    client.force_login(demo["cadre_a"])
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client_with(token).get("/api/v1/me/").status_code == 401
