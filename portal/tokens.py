@@ -1,8 +1,9 @@
 """API tokens (issue "Trust", defect 4): django-rest-knox keeps only a hash of each token (SHA-512)
 and its first characters to find it; a token expires after the product rule `api_token_days`,
 ends when its holder signs out of the API (`auth/logout/`, or `auth/logoutall/` for every one),
-and every one of theirs ends when they sign out of the portal's pages or their password changes. A person sees their tokens — when issued, until when, the first
-characters — never their value, which is shown once, on issue."""
+and every one of theirs ends when they sign out of the portal's pages or their password changes.
+A person sees their tokens — when issued, until when, the first characters — never their value,
+which is shown once, on issue."""
 
 from __future__ import annotations
 
