@@ -5,7 +5,6 @@ reports were added. A count that grows is an N+1 query: a list that fetches per 
 
 from __future__ import annotations
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
