@@ -79,6 +79,9 @@ def send_once(reminder: Reminder, day: datetime.date) -> bool:
     return True
 
 
+SWEEP_HOUR = 7  # the daily sweep's hour, Hanoi time (settings.CELERY_BEAT_SCHEDULE)
+
+
 def sweep(day: datetime.date | None = None) -> SweepRun:
     """Run every provider for `day` (today in Hanoi by default) and send what is due."""
     day = day or timezone.localdate()
@@ -94,3 +97,22 @@ def sweep(day: datetime.date | None = None) -> SweepRun:
     run.save(update_fields=["reminders_sent", "finished_at"])
     logger.info("due sweep for %s sent %d reminders", day, sent)
     return run
+
+
+def sweep_resume(now: datetime.datetime | None = None) -> SweepRun | None:
+    """Today's sweep again when today's run did not finish — killed, or past the task's time
+    limit — or when none ran though its hour (07:00) has passed: a reminder due today goes out
+    today. What was sent is not sent again (`send_once`). A run still within the time limit is
+    left alone."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    runs = SweepRun.objects.filter(day=local.date())
+    if runs.filter(finished_at__isnull=False).exists():
+        return None
+    alive = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    if runs.filter(started_at__gt=alive).exists() or (not runs.exists() and local.hour < SWEEP_HOUR):
+        return None
+    logger.warning("today's due sweep did not finish; running it again")
+    return sweep(local.date())

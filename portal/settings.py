@@ -199,6 +199,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.sweep_due",
         "schedule": float(_sweep_every) if _sweep_every else crontab(hour=7, minute=0),
     },
+    # Today's sweep again if today's run was killed or timed out, or did not run (worker down at 07:00).
+    "resume-due-sweep": {"task": "portal.tasks.sweep_resume", "schedule": 900.0},
     # The outbox: every notification whose e-mail copy is still unsent (broker away, mail refused).
     "send-unsent-notifications": {
         "task": "portal.tasks.send_unsent_notifications",
