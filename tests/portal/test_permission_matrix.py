@@ -36,7 +36,7 @@ PERSONAS = [None, "head_top", "deputy_a", "head_a", "cadre_a", "cadre_a2", "head
 # Routes anyone may open, signed in or not.
 PUBLIC = {
     "login", "login-code", "two-factor-setup", "set_language", "public", "evidence-verify", "api-token",
-    "api-dossier-verify", "api-fallback", "api-root",
+    "api-dossier-verify", "api-fallback", "api-root", "healthz",
 }  # fmt: skip
 # Routes without an object: any signed-in person may open them (what a list holds is checked
 # below), a signed-out one is sent to sign in.
