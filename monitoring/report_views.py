@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from monitoring import drilldown, exports, permissions, services
 from monitoring.models import ExportJob, ReportSnapshot
-from monitoring.sources import Sources, drill
+from monitoring.sources import Sources, drill, within_reach
 from monitoring.summary import CHILD_FIGURES, compliance, summary
 from pilots.models import Pilot
 from portal.errors import IncompleteInput
@@ -49,9 +49,12 @@ def _period(request: HttpRequest) -> tuple[str, datetime.date, datetime.date]:
         except ValueError:
             messages.error(request, _("Give the dates as dd/mm/yyyy."))
         else:
-            if start <= end:
+            if not (within_reach(start) and within_reach(end)):
+                messages.error(request, _("Give a date between 1945 and 2099."))
+            elif start <= end:
                 return choice, start, end
-            messages.error(request, _("The period cannot end before it starts."))
+            else:
+                messages.error(request, _("The period cannot end before it starts."))
     start = datetime.date(today.year, 1 if today.month <= 6 else 7, 1)
     return "half", start, today
 
@@ -62,6 +65,8 @@ def _iso_period(request: HttpRequest) -> tuple[datetime.date, datetime.date]:
         start, end = (datetime.date.fromisoformat(request.GET.get(name, "")) for name in ("from", "to"))
     except ValueError:
         raise IncompleteInput({"from": _("Give the period as two dates.")}) from None
+    if not (within_reach(start) and within_reach(end)):
+        raise IncompleteInput({"from": _("Give a date between 1945 and 2099.")})
     if end < start:
         raise IncompleteInput({"to": _("The period cannot end before it starts.")})
     return start, end
@@ -218,9 +223,12 @@ def download_list(request: HttpRequest) -> HttpResponse:
 
 def _date(raw: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(raw)
+        day = datetime.date.fromisoformat(raw)
     except ValueError:
         raise IncompleteInput({"from": _("Give the period as two dates.")}) from None
+    if not within_reach(day):
+        raise IncompleteInput({"from": _("Give a date between 1945 and 2099.")})
+    return day
 
 
 def _job(request: HttpRequest, pk: int) -> ExportJob:

@@ -22,6 +22,14 @@ from recognition.models import Reward
 from replication.models import InnovationModel, Institutionalisation
 from support.models import Obstacle
 
+# The dates a report may span: from the founding of the state to the end of the century. Past
+# them there is nothing to count, and the deadlines computed from them would leave the calendar.
+EARLIEST, LATEST = datetime.date(1945, 9, 2), datetime.date(2099, 12, 31)
+
+
+def within_reach(day: datetime.date) -> bool:
+    return EARLIEST <= day <= LATEST
+
 
 def period_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     """The days `start`…`end` as instants, local midnight to local midnight: a filter on them is
