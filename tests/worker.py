@@ -27,12 +27,12 @@ def database_url_of(settings_dict) -> str:
     return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
 
 
-def wait_for(predicate, seconds: float) -> bool:
+def wait_for(predicate, seconds: float, every: float = 0.5) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
             return True
-        time.sleep(0.5)
+        time.sleep(every)
     return False
 
 

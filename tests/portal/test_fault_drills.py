@@ -125,7 +125,7 @@ def test_the_worker_killed_in_the_middle_of_a_sweep_sends_each_reminder_once(dem
         sender = Celery(broker=redis.url)  # tasks go to the drill's Redis, by name, as beat sends them
         with running_worker(tmp_path, env=env) as (_queue, log):
             sender.send_task("portal.tasks.sweep_due", args=[day.isoformat()])
-            caught = _poll(lambda: reminders.exists(), 60)
+            caught = wait_for(lambda: reminders.exists(), 60, every=0.05)  # the kill must land mid-sweep
             os.kill(int((tmp_path / "worker.pid").read_text()), signal.SIGKILL)  # mid-sweep
             partly = reminders.count()
         with running_worker(tmp_path, beat=True, env=env) as (_queue, log):
@@ -147,16 +147,6 @@ def test_the_worker_killed_in_the_middle_of_a_sweep_sends_each_reminder_once(dem
     assert 0 < partly < len(proposals), figures  # the kill came in the middle
     assert set(per_item) == {p.pk for p in proposals} and all(n == 1 for n in per_item.values()), figures
     assert delivered and all(sent[pk] == 1 for pk in expected), figures
-
-
-def _poll(predicate, seconds: float) -> bool:
-    """Like wait_for, but looking twenty times a second: the kill must land mid-sweep."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_dropped_database_connections_fail_cleanly_and_recover(demo, tmp_path):
