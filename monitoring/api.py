@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from monitoring import exports, items, permissions, services
 from monitoring.models import PeriodicReview, ReportSnapshot, ReviewAttachment, Urging, UrgingItem
 from monitoring.permissions import get_urging_for
-from monitoring.sources import Sources, within_reach
+from monitoring.sources import Sources, reachable
 from monitoring.summary import compliance, summary
 from portal.api import AttachmentSerializerBase, UploadBody, text, validated
 from portal.errors import NotAllowed
@@ -120,8 +120,7 @@ def _period(params) -> tuple[datetime.date, datetime.date]:
             found[name] = datetime.date.fromisoformat(raw) if raw else default
         except ValueError:
             raise serializers.ValidationError({name: [_("Give a date as YYYY-MM-DD.")]}) from None
-        if not within_reach(found[name]):
-            raise serializers.ValidationError({name: [_("Give a date between 1945 and 2099.")]})
+        reachable(found[name], name)
     if found["to"] < found["from"]:
         raise serializers.ValidationError({"to": [_("The period cannot end before it starts.")]})
     return found["from"], found["to"]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from monitoring import drilldown, exports, permissions, services
 from monitoring.models import ExportJob, ReportSnapshot
-from monitoring.sources import Sources, drill, within_reach
+from monitoring.sources import Sources, drill, reachable, within_reach
 from monitoring.summary import CHILD_FIGURES, compliance, summary
 from pilots.models import Pilot
 from portal.errors import IncompleteInput
@@ -65,8 +65,8 @@ def _iso_period(request: HttpRequest) -> tuple[datetime.date, datetime.date]:
         start, end = (datetime.date.fromisoformat(request.GET.get(name, "")) for name in ("from", "to"))
     except ValueError:
         raise IncompleteInput({"from": _("Give the period as two dates.")}) from None
-    if not (within_reach(start) and within_reach(end)):
-        raise IncompleteInput({"from": _("Give a date between 1945 and 2099.")})
+    reachable(start, "from")
+    reachable(end, "from")
     if end < start:
         raise IncompleteInput({"to": _("The period cannot end before it starts.")})
     return start, end
@@ -226,9 +226,7 @@ def _date(raw: str) -> datetime.date:
         day = datetime.date.fromisoformat(raw)
     except ValueError:
         raise IncompleteInput({"from": _("Give the period as two dates.")}) from None
-    if not within_reach(day):
-        raise IncompleteInput({"from": _("Give a date between 1945 and 2099.")})
-    return day
+    return reachable(day, "from")
 
 
 def _job(request: HttpRequest, pk: int) -> ExportJob:

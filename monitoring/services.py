@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from monitoring import items, permissions
 from monitoring.models import ExportJob, PeriodicReview, ReportSnapshot, ReviewAttachment, Urging, UrgingItem
-from monitoring.sources import within_reach
+from monitoring.sources import reachable
 from portal.errors import IncompleteInput
 from portal.filetypes import store_upload
 from portal.models import RoleAssignment, Unit, User
@@ -109,8 +109,8 @@ def review_record(
         raise IncompleteInput({"kind": _("Choose preliminary or final.")})
     if period_end < period_start:
         raise IncompleteInput({"period_end": _("The period cannot end before it starts.")})
-    if not (within_reach(period_start) and within_reach(period_end)):
-        raise IncompleteInput({"period_end": _("Give a date between 1945 and 2099.")})
+    reachable(period_start, "period_end")
+    reachable(period_end, "period_end")
     review = PeriodicReview(
         unit=unit, kind=kind, period_start=period_start, period_end=period_end, created_by=actor,
         findings=required_text(findings, "findings"), figures=summary(actor, unit, period_start, period_end),

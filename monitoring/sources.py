@@ -11,10 +11,12 @@ from functools import cached_property
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accountability.models import Case
 from monitoring.models import Urging
 from pilots.models import Pilot, ProgressReport
+from portal.errors import IncompleteInput
 from portal.models import RoleAssignment, Unit, User, path_prefix_q
 from portal.permissions import covers, scope_paths
 from proposals.models import Proposal
@@ -29,6 +31,13 @@ EARLIEST, LATEST = datetime.date(1945, 9, 2), datetime.date(2099, 12, 31)
 
 def within_reach(day: datetime.date) -> bool:
     return EARLIEST <= day <= LATEST
+
+
+def reachable(day: datetime.date, field: str) -> datetime.date:
+    """`day`, or IncompleteInput (400) on `field` when it lies off the calendar of reports."""
+    if not within_reach(day):
+        raise IncompleteInput({field: _("Give a date between 1945 and 2099.")})
+    return day
 
 
 def period_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -205,7 +214,7 @@ def prefixed(condition: Q, prefix: str) -> Q:
 def drill(sources: Sources, figure: str) -> tuple[str, QuerySet] | None:
     """The source name and the rows one figure (`proposals.by_status.draft`) counts, or None
     for a figure that is not a count of rows."""
-    section, _, key = figure.partition(".")
+    section, _dot, key = figure.partition(".")
     found = figures_of(sources.today).get(section, {}).get(key)
     if found is None:
         return None

@@ -46,13 +46,6 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-def _code_refused(request, username: str) -> None:
-    """A wrong second factor counts as a failed sign-in (django-axes locks after five)."""
-    from django.contrib.auth.signals import user_login_failed
-
-    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
-
-
 class TokenView(APIView):
     """POST {"username", "password"} (and "otp", the current TOTP code, for whoever has a second
     factor) → {"token", "expiry"}; 400 when the credentials are wrong or the code is missing or
@@ -92,7 +85,7 @@ class TokenView(APIView):
                     {"otp": [_("Give the current code of your authenticator app.")]}
                 )
             if not second_factor.verify(user, str(code)[:16]):
-                _code_refused(request._request, user.username)
+                second_factor.code_refused(request._request, user.username)
                 raise serializers.ValidationError({"otp": [_("This code is wrong or has expired.")]})
         token, value = tokens.issue(user)
         # A sign-in like the form's: the failures before it are forgotten, last_login is kept.

@@ -47,6 +47,13 @@ def verify(user: User, code: str) -> bool:
 BACKUP_CODES = 10
 
 
+def code_refused(request, username: str) -> None:
+    """A wrong second factor counts as a failed sign-in (django-axes locks after five)."""
+    from django.contrib.auth.signals import user_login_failed
+
+    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+
+
 def required_for(user: User) -> bool:
     """Whether a person must sign in with a second factor: they decide or oversee, or they can
     open the administration."""

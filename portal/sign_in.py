@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.signals import user_login_failed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -117,7 +116,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
         if second_factor.use_backup_code(user, code):
             messages.warning(request, _("You signed in with a backup code; it cannot be used again."))
             return _finish(request, user)
-        user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=request)
+        second_factor.code_refused(request, user.username)
         if _locked(request, user):
             request.session.pop(PENDING, None)
             return locked_out(request)
