@@ -23,6 +23,7 @@ from portal.api import AttachmentSerializerBase, UploadBody, text, validated
 from portal.errors import NotAllowed
 from portal.models import Unit
 from portal.permissions import roles_of, visible_units
+from portal.routers import reading_reports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -150,6 +151,7 @@ class ReportSummaryView(APIView):
         ],
         responses=OpenApiTypes.OBJECT,
     )  # fmt: skip
+    @reading_reports()
     def get(self, request):
         _may_run_reports(request.user)
         unit = report_unit(request, request.query_params.get("unit"))
@@ -172,6 +174,7 @@ class ReportComplianceView(APIView):
                     OpenApiParameter("to", OpenApiTypes.DATE)],
         responses=OpenApiTypes.OBJECT,
     )  # fmt: skip
+    @reading_reports()
     def get(self, request):
         _may_run_reports(request.user)
         unit = report_unit(request, request.query_params.get("unit"))

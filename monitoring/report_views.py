@@ -27,6 +27,7 @@ from portal.errors import IncompleteInput
 from portal.filetypes import download
 from portal.models import RoleAssignment, Unit
 from portal.permissions import covers
+from portal.routers import reading_reports
 from portal.text import fold
 from proposals.models import Proposal
 
@@ -110,6 +111,7 @@ def _charts(figures: dict, sections: list) -> list[dict]:
 
 @login_required
 @require_GET
+@reading_reports()
 def report_page(request: HttpRequest) -> HttpResponse:
     """The summary of a unit the person reports on, as tables and charts, with its links."""
     units = _units(request)
@@ -158,6 +160,7 @@ def _picked(units, unit: Unit) -> list[tuple[str, str]]:
 
 @login_required
 @require_GET
+@reading_reports()
 def unit_search(request: HttpRequest) -> HttpResponse:
     """The picker's choices for what was typed: units whose name or code holds every word, with
     or without diacritics (htmx replaces the datalist with them)."""
@@ -173,6 +176,7 @@ def unit_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@reading_reports()
 def drill_page(request: HttpRequest) -> HttpResponse:
     """The rows one number of the report counts, with the report's unit and period."""
     unit = _unit(request, _units(request))

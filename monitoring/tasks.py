@@ -20,6 +20,7 @@ from celery import shared_task
 from monitoring.models import PeriodicReview, ReportSnapshot
 from portal.models import RoleAssignment
 from portal.reminders import Reminder
+from portal.routers import reading_reports
 from portal.rules import rule
 from portal.workdays import add_working_days, is_working_day, working_days_between
 
@@ -80,7 +81,8 @@ def monthly_digest(day: datetime.date) -> Iterator[Reminder]:
     for person, role, unit in _people():
         if role != "orgcom":
             continue
-        figures = summary(person, unit, start, end)
+        with reading_reports():
+            figures = summary(person, unit, start, end)
         url = f"/reports/?unit={unit.code}&period=custom&from={start:%d/%m/%Y}&to={end:%d/%m/%Y}"
         context = {"template": "monthly_digest", "unit": unit, "figures": figures, "start": start, "end": end,
                    "url": url}  # fmt: skip
@@ -91,7 +93,10 @@ def monthly_digest(day: datetime.date) -> Iterator[Reminder]:
 def build_export(job_id: int) -> None:
     from monitoring.services import export_build
 
-    export_build(job_id)
+    # The figures are read from the report replica when there is one; the job's own row is
+    # taken and saved inside transactions, which stay on the primary (portal/routers.py).
+    with reading_reports():
+        export_build(job_id)
 
 
 @shared_task(name="monitoring.tasks.purge_exports")

@@ -155,6 +155,17 @@ else:
             "OPTIONS": {"timeout": 20},
         }
     }
+# A read-only copy of the database (a streaming replica) for the reports: with it, the reads of the
+# report pages, the report API and the report downloads go there (portal/routers.py); every write
+# and every other read stays on `default`. Unset: one database, nothing routed.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
+    # A test run with these settings reads the "replica" from the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["portal.routers.ReportReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache ----------------------------------------------------------
@@ -256,6 +267,29 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Uploaded files live outside the web root and are served only through the permission gate.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+# The uploads' storage ("private", portal/storage.py): the folder above, or with STORAGE_S3_BUCKET an
+# S3-compatible bucket shared by every web and worker pod. Either way a file has no URL of its own:
+# no public ACL, no signed link; it is read by the portal and handed out through the gate.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "portal.storage.PrivateFileSystemStorage"},
+}
+STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
+if STORAGE_S3_BUCKET:
+    _s3_endpoint = os.environ.get("STORAGE_S3_ENDPOINT_URL", "")
+    STORAGES["private"] = {
+        "BACKEND": "portal.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": _s3_endpoint or None,
+            "access_key": os.environ.get("STORAGE_S3_ACCESS_KEY", "") or None,
+            "secret_key": os.environ.get("STORAGE_S3_SECRET_KEY", "") or None,
+            "region_name": os.environ.get("STORAGE_S3_REGION", "") or None,
+            # MinIO, Ceph and most S3-compatible stores address a bucket by path, not by host name.
+            "addressing_style": "path" if _s3_endpoint else None,
+        },
+    }
 
 # --- E-mail ------------------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -345,6 +379,26 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     # Cookies travel only over HTTPS; DJANGO_SECURE_COOKIES=0 only for a stack with no TLS at all.
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", True)
+
+# The probe and the metrics are asked by the cluster itself, by pod address over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^metrics$"]
+
+# Prometheus metrics (django-prometheus) at /metrics, off unless PROMETHEUS_METRICS=1, and then only
+# for a scraper that sends `Authorization: Bearer <PROMETHEUS_METRICS_TOKEN>` (portal/metrics.py).
+PROMETHEUS_METRICS = env_flag("PROMETHEUS_METRICS")
+PROMETHEUS_METRICS_TOKEN = os.environ.get("PROMETHEUS_METRICS_TOKEN", "")
+if PROMETHEUS_METRICS:
+    if len(PROMETHEUS_METRICS_TOKEN) < 32:
+        raise ImproperlyConfigured(
+            "PROMETHEUS_METRICS=1 needs a PROMETHEUS_METRICS_TOKEN of 32 characters or more."
+        )
+    INSTALLED_APPS.append("django_prometheus")
+    # First and last, so that the time measured is the whole request's.
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
 
 # Product rules: the deadlines and limits the law leaves to the portal (defaults in portal/rules.py).
 PORTAL_RULES: dict[str, int] = {}

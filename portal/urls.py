@@ -18,7 +18,7 @@ from monitoring.api import (
 )
 from monitoring.views import review_attach, review_attachment, review_list
 from pilots.api import PilotViewSet
-from portal import api, health, sign_in, views
+from portal import api, health, metrics, sign_in, views
 from portal.converters import CodeConverter, IdConverter
 from proposals.api import ProposalViewSet
 from recognition.api import PersonRecordView, RewardViewSet
@@ -105,6 +105,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", health.view(), name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urls)),
     re_path(r"^api/(?P<path>.*)$", views.api_fallback),

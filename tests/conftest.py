@@ -37,6 +37,26 @@ def pytest_configure(config) -> None:
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    _replica_database(settings)
+
+
+def _replica_database(settings) -> None:
+    """A second database, "replica", for the report replica's tests (tests/portal/test_replica.py):
+    created only when a test asks for it, never routed to unless that test turns the router on.
+    On SQLite an in-memory database of its own; on PostgreSQL `<the test database>_replica`."""
+    from django.db import connections
+
+    if "replica" in settings.DATABASES:  # DATABASE_REPLICA_URL set: the settings' own mirror
+        return
+    default = settings.DATABASES["default"]
+    replica = {key: value for key, value in default.items() if key != "TEST"}
+    if default["ENGINE"].endswith("sqlite3"):
+        replica["TEST"] = {"NAME": None}  # file:memorydb_replica?mode=memory
+    else:
+        test_name = (default.get("TEST") or {}).get("NAME") or f"test_{default['NAME']}"
+        replica["TEST"] = {"NAME": f"{test_name}_replica"}
+    settings.DATABASES["replica"] = replica
+    connections.configure_settings(settings.DATABASES)  # the defaults Django gives every alias
 
 
 def pytest_sessionstart(session) -> None:

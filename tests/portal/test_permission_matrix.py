@@ -33,10 +33,10 @@ pytestmark = pytest.mark.campaign
 PERSONAS = [None, "head_top", "deputy_a", "head_a", "cadre_a", "cadre_a2", "head_b", "cadre_b", "inspector",
             "orgcom", "admin"]  # fmt: skip
 
-# Routes anyone may open, signed in or not.
+# Routes anyone may open, signed in or not (/metrics answers 404 or asks for its own bearer token).
 PUBLIC = {
     "login", "login-code", "two-factor-setup", "set_language", "public", "evidence-verify", "api-token",
-    "api-dossier-verify", "api-fallback", "api-root", "healthz",
+    "api-dossier-verify", "api-fallback", "api-root", "healthz", "metrics",
 }  # fmt: skip
 # Routes without an object: any signed-in person may open them (what a list holds is checked
 # below), a signed-out one is sent to sign in.
