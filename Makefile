@@ -23,6 +23,20 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 venv: $(VENV)/.installed
 dev-venv: $(VENV)/.installed-dev
 
+# checkov lives in a virtualenv of its own: it pins boto3 1.35 and packaging<24, which clash with
+# the boto3 (S3 storage) of requirements.txt and the tools of requirements-dev.txt.
+CHECKOV_VENV := .venv-checkov
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet -r requirements-checkov.txt
+	touch $@
+# The Kubernetes manifests (deploy/): each resource against the API's schema of this version, and
+# checkov's security checks. Every check passes or is skipped in the manifest with its reason
+# (offline, checkov knows no severities, so "no HIGH finding" here means no failed check at all).
+KUBERNETES_VERSION := 1.33
+MANIFESTS = $(filter-out deploy/kustomization.yaml,$(wildcard deploy/*.yaml))
+
 translations: venv
 	DJANGO_DEBUG=1 $(PY) manage.py compile_translations -v0
 
@@ -43,15 +57,18 @@ campaign: dev-venv translations
 	DJANGO_SECRET_KEY=$(TEST_SECRET) DJANGO_DEBUG=0 $(VENV)/bin/pytest -m "e2e or campaign" $(PYTEST_ARGS)
 
 ## lint: ruff, formatting, migrations up to date, deploy checks with production settings, bandit
-## (no medium or high finding), and pip-audit (saying plainly when no vulnerability source answers)
+## (no medium or high finding), the Kubernetes manifests (kubernetes-validate, checkov), and pip-audit
+## (saying plainly when no vulnerability source answers)
 APPS = portal proposals pilots support accountability recognition replication monitoring evidence
-lint: dev-venv
+lint: dev-venv $(CHECKOV_VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SECRET_KEY=$(TEST_SECRET) $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') DJANGO_DEBUG=0 \
 		$(PY) manage.py check --deploy --fail-level WARNING
 	$(VENV)/bin/bandit -q -r $(APPS) -x "*/migrations/*" --severity-level medium
+	$(VENV)/bin/kubernetes-validate --strict --quiet --kubernetes-version $(KUBERNETES_VERSION) $(MANIFESTS)
+	$(CHECKOV_VENV)/bin/checkov -d deploy --framework kubernetes --skip-download --compact --quiet
 	$(PY) scripts/audit_dependencies.py
 
 ## messages: refresh the catalogues from the source (needs GNU gettext)
@@ -64,4 +81,4 @@ bench: venv
 	$(PY) bench/audit.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) $(CHECKOV_VENV) db.sqlite3 staticfiles

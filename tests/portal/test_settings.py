@@ -71,9 +71,9 @@ def test_every_setting_read_from_the_environment_is_in_env_example():
     import re
 
     source = (ROOT / "portal" / "settings.py").read_text()
-    read = set(re.findall(r'(?:environ\.get|env_flag)\("([A-Z_]+)"', source))
+    read = set(re.findall(r'(?:environ\.get|env_flag)\("([A-Z][A-Z0-9_]*)"', source))
     example = (ROOT / ".env.example").read_text()
-    documented = set(re.findall(r"^#?\s*([A-Z_]+)=", example, flags=re.M))
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", example, flags=re.M))
     assert read - documented == set()
 
 
