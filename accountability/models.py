@@ -23,7 +23,7 @@ class CaseQuerySet(models.QuerySet):
         abuse or obstruction case (a confidential channel), whoever opened it, the heads of the
         units above the subject's unit and the inspectors and Organisation Committee staff
         covering it — never the head of the subject's own unit."""
-        from pilots.models import Pilot
+        from pilots.models import visible_pilot_q
         from portal.permissions import roles_held
 
         if not user.is_authenticated:
@@ -36,7 +36,7 @@ class CaseQuerySet(models.QuerySet):
                 confidential |= Q(unit__path__startswith=path) & ~Q(unit__path=path)
             elif role in (RoleAssignment.Role.INSPECTOR, RoleAssignment.Role.ORGCOM):
                 confidential |= path_prefix_q("unit__path", [path])
-        outcome = Q(kind=Case.Kind.OUTCOME, pilot__in=Pilot.objects.visible_to(user).values("pk"))
+        outcome = Q(kind=Case.Kind.OUTCOME) & visible_pilot_q(user, prefix="pilot__")
         return self.filter(Q(subject=user) | outcome | (~Q(kind=Case.Kind.OUTCOME) & confidential))
 
     def waiting_for(self, user) -> CaseQuerySet:
@@ -145,6 +145,7 @@ class Case(models.Model):
         verbose_name = _("accountability case")
         verbose_name_plural = _("accountability cases")
         ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["-opened_at", "-id"], name="case_newest")]
         constraints = [
             # An evaluation opens at most one outcome case for its pilot.
             models.UniqueConstraint(

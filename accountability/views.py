@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from portal import voting
 from portal.errors import DomainError, IncompleteInput, NotAllowed
 from portal.filetypes import download
 from portal.models import User
+from portal.pagination import Paginator
 from portal.work import WorkSection
 from proposals.permissions import get_proposal_for
 

@@ -62,6 +62,9 @@ PILOT_SHARES = (
     ("evaluated", 0.40),
 )  # the rest (0.40) is "active"
 REPORTING = ("active", "suspended", "terminated", "completed", "under_evaluation", "evaluated")
+RUNNING = "('planned', 'active', 'suspended')"
+DONE = "('completed', 'under_evaluation', 'evaluated')"
+REPORTED = "('under_evaluation', 'evaluated')"
 
 
 @dataclass
@@ -204,14 +207,16 @@ def insert(cursor, model: type[models.Model], select: dict[str, str], source: st
                     "JSONField": {},
                     "DateTimeField": timezone.now(),
                     "DateField": timezone.localdate(),
-                }.get(model_field.get_internal_type(), 0 if isinstance(model_field, models.IntegerField) else "")
+                }.get(
+                    model_field.get_internal_type(), 0 if isinstance(model_field, models.IntegerField) else ""
+                )
             expression = _literal(cursor, default)
         columns.append(column)
         expressions.append(expression)
     if select:
         raise LookupError(f"{model.__name__} has no columns {sorted(select)}")
     cursor.execute(
-        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "  # noqa: S608 (names from the models)
+        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
         f"SELECT {', '.join(expressions)} FROM {source}"
     )
     return cursor.rowcount
@@ -247,10 +252,13 @@ def _shares(expression: str, shares: tuple[tuple[str, float], ...], rest: str) -
 
 def generate(sizes: Sizes, *, stdout=None) -> Made:
     """Fill an empty portal database; refuse one that already holds units."""
-    if connection.vendor != "postgresql" and max(sizes.proposals, sizes.users, sizes.reports / 3) > SQLITE_LIMIT:
+    if (
+        connection.vendor != "postgresql"
+        and max(sizes.proposals, sizes.users, sizes.reports / 3) > SQLITE_LIMIT
+    ):
         raise Refused(
-            f"SQLite takes at most {SQLITE_LIMIT:,} generated proposals and people: it writes from one process, "
-            "holds the whole file locked meanwhile and has no parallel plans, so the national size "
+            f"SQLite takes at most {SQLITE_LIMIT:,} generated proposals and people: it writes from one "
+            "process, holds the whole file locked meanwhile and has no parallel plans, so the national size "
             "would take hours and measure nothing a deployment runs. Set DATABASE_URL to PostgreSQL."
         )
     if Unit.objects.exists():
@@ -300,7 +308,9 @@ def _units(cursor, sizes: Sizes) -> int:
     for m in range(ministries):
         ministry = add(f"BO{m + 1:02d}", f"Bộ {m + 1}", "ministry", root, None, 10)
         for d in range(10):
-            add(f"BO{m + 1:02d}-V{d + 1:02d}", f"Vụ {d + 1} thuộc Bộ {m + 1}", "department", ministry, None, 6)
+            add(
+                f"BO{m + 1:02d}-V{d + 1:02d}", f"Vụ {d + 1} thuộc Bộ {m + 1}", "department", ministry, None, 6
+            )
     province_ids = []
     for p in range(provinces):
         province = add(f"T{p + 1:02d}", f"Tỉnh {p + 1}", "peoples_committee", root, None, 10)
@@ -318,7 +328,7 @@ def _units(cursor, sizes: Sizes) -> int:
     rows = rows[: sizes.units]
     paths: dict[int, str] = {}
     values = []
-    for pk, code, name, kind, parent, province, weight in rows:
+    for pk, code, name, kind, parent, _province, _weight in rows:
         paths[pk] = (paths[parent] if parent else "") + f"{pk:0{PATH_STEP}d}/"
         depth = paths[pk].count("/") - 1
         values.append((pk, code, name, kind, parent, paths[pk], depth))
@@ -328,7 +338,8 @@ def _units(cursor, sizes: Sizes) -> int:
         batch_size=2000,
     )  # fmt: skip
     cursor.execute(
-        "CREATE TEMP TABLE scale_unit (id bigint PRIMARY KEY, province bigint, weight int, lo bigint, hi bigint)"
+        "CREATE TEMP TABLE scale_unit "
+        "(id bigint PRIMARY KEY, province bigint, weight int, lo bigint, hi bigint)"
     )
     low = 0
     unit_rows = []
@@ -341,13 +352,22 @@ def _units(cursor, sizes: Sizes) -> int:
         cursor,
         Unit,
         "portal_unit s",
-        {"history_date": _literal(cursor, timezone.now()), "history_type": "'+'", "history_change_reason": "'created'"},
+        {
+            "history_date": _literal(cursor, timezone.now()),
+            "history_type": "'+'",
+            "history_change_reason": "'created'",
+        },
     )
     cursor.execute("CREATE TEMP TABLE scale_meta (name text PRIMARY KEY, value bigint)")
     _many(
         cursor,
         "INSERT INTO scale_meta VALUES (%s, %s)",
-        [("units", len(rows)), ("weight", low), ("provinces", provinces), ("first_province", province_ids[0])],
+        [
+            ("units", len(rows)),
+            ("weight", low),
+            ("provinces", provinces),
+            ("first_province", province_ids[0]),
+        ],
     )
     return len(rows)
 
@@ -367,12 +387,8 @@ def _users(cursor, dialect: Dialect, sizes: Sizes) -> int:
     one per province its Organisation Committee member; everyone else is a cadre, in a unit
     drawn by the units' weights."""
     fn, units, weight = dialect.fn, _meta(cursor, "units"), _meta(cursor, "weight")
-    cursor.execute(
-        "CREATE TEMP TABLE scale_staff (n bigint PRIMARY KEY, unit_id bigint, role text)"
-    )
-    cursor.execute(
-        "INSERT INTO scale_staff SELECT u.id, u.id, 'head' FROM portal_unit u"
-    )
+    cursor.execute("CREATE TEMP TABLE scale_staff (n bigint PRIMARY KEY, unit_id bigint, role text)")
+    cursor.execute("INSERT INTO scale_staff SELECT u.id, u.id, 'head' FROM portal_unit u")
     cursor.execute(
         f"""INSERT INTO scale_staff
             SELECT {units} + ROW_NUMBER() OVER (ORDER BY u.id, r.role), u.id, r.role
@@ -416,9 +432,7 @@ def _users(cursor, dialect: Dialect, sizes: Sizes) -> int:
         },
         "scale_staff s",
     )
-    cursor.execute(
-        "CREATE TEMP TABLE scale_cadre (k bigint PRIMARY KEY, user_id bigint, unit_id bigint)"
-    )
+    cursor.execute("CREATE TEMP TABLE scale_cadre (k bigint PRIMARY KEY, user_id bigint, unit_id bigint)")
     cursor.execute(
         "INSERT INTO scale_cadre SELECT ROW_NUMBER() OVER (ORDER BY n), n, unit_id FROM scale_staff "
         "WHERE role = 'cadre'"
@@ -457,8 +471,13 @@ def _proposals(cursor, dialect: Dialect, sizes: Sizes) -> int:
             FROM {dialect.series(sizes.proposals)}
             JOIN scale_cadre c ON c.k = 1 + {fn}pick(g.n, 'author', {cadres})) s"""
     )
-    received = f"CASE WHEN s.status = 'draft' THEN NULL ELSE s.created END"
-    decided = f"CASE WHEN s.status IN ('approved', 'approved_by_head', 'rejected', 'collective_rejected') THEN {fn}add_days(s.created, 2 + {fn}pick(s.id, 'decided', 12)) END"
+    received = "CASE WHEN s.status = 'draft' THEN NULL ELSE s.created END"
+    days_to_decide = f"2 + {fn}pick(s.id, 'decided', 12)"
+    working_days = f"({days_to_decide}) * 5 / 7"
+    decided = (
+        "CASE WHEN s.status IN ('approved', 'approved_by_head', 'rejected', 'collective_rejected') "
+        f"THEN {fn}add_days(s.created, {days_to_decide}) END"
+    )
     text = "'Đề xuất tháo gỡ điểm nghẽn số ' || s.id"
     made = insert(
         cursor,
@@ -468,6 +487,12 @@ def _proposals(cursor, dialect: Dialect, sizes: Sizes) -> int:
             "title": text,
             "necessity": "'Thủ tục hiện hành kéo dài, chồng chéo giữa các cơ quan.'",
             "gap_kind": "'unregulated'",
+            "legal_basis": "'Nghị định 73/2023/NĐ-CP, Điều 7.'",
+            "resources": "'Nhân lực hiện có của đơn vị.'",
+            "feasibility": "'Khả thi trong phạm vi thẩm quyền.'",
+            "impact_positive": "'Giảm thời gian và chi phí cho người dân.'",
+            "impact_negative": "'Cán bộ cần thời gian làm quen.'",
+            "risks": "'Chậm tiến độ nếu thiếu phối hợp.'",
             "solution": "'Thí điểm quy trình liên thông một cửa trong phạm vi đơn vị.'",
             "scope": "'Trong phạm vi đơn vị'",
             "start_date": f"{fn}add_days(s.created, 30)",
@@ -483,11 +508,11 @@ def _proposals(cursor, dialect: Dialect, sizes: Sizes) -> int:
             "decision_due": f"CASE WHEN s.status = 'draft' THEN NULL ELSE {fn}add_days(s.created, 9) END",
             "decision_mode": "'pilot'",
             "decided_on": decided,
-            "decision_working_days": f"CASE WHEN ({decided}) IS NULL THEN NULL ELSE 2 + {fn}pick(s.id, 'decided', 12) * 5 / 7 END",
+            "decision_working_days": f"CASE WHEN ({decided}) IS NULL THEN NULL ELSE {working_days} END",
             "decided_by_id": f"CASE WHEN ({decided}) IS NULL THEN NULL ELSE s.unit_id END",
-            "votes_for": f"CASE WHEN s.status = 'approved' THEN 5 END",
-            "votes_against": f"CASE WHEN s.status = 'approved' THEN 1 END",
-            "votes_abstain": f"CASE WHEN s.status = 'approved' THEN 0 END",
+            "votes_for": "CASE WHEN s.status = 'approved' THEN 5 END",
+            "votes_against": "CASE WHEN s.status = 'approved' THEN 1 END",
+            "votes_abstain": "CASE WHEN s.status = 'approved' THEN 0 END",
             "search_text": "'de xuat thao go diem nghen so ' || s.id",
             "created_at": f"{fn}stamp(s.created, s.id)",
             "updated_at": f"{fn}stamp(COALESCE({decided}, s.created), s.id)",
@@ -577,12 +602,8 @@ def _pilots(cursor, dialect: Dialect, sizes: Sizes) -> int:
             WHERE p.status IN ('approved', 'approved_by_head')
             ORDER BY p.id LIMIT {int(sizes.pilots)}) s"""
     )
-    cursor.execute("SELECT COUNT(*) FROM scale_pilot")
-    pilots = cursor.fetchone()[0]
     reporting = "('" + "', '".join(REPORTING) + "')"
-    cursor.execute(
-        f"SELECT COUNT(*) FROM scale_pilot WHERE status IN {reporting}"
-    )
+    cursor.execute(f"SELECT COUNT(*) FROM scale_pilot WHERE status IN {reporting}")
     reporting_pilots = max(1, cursor.fetchone()[0])
     per_pilot = max(1, -(-sizes.reports // reporting_pilots))
     cursor.execute("INSERT INTO scale_meta VALUES ('reports_per_pilot', %s)", [per_pilot])
@@ -593,6 +614,10 @@ def _pilots(cursor, dialect: Dialect, sizes: Sizes) -> int:
         f"(CASE WHEN s.status IN ('active', 'suspended') THEN {fn}day(-25 + {fn}pick(s.id, 'due', 40)) "
         f"WHEN s.status = 'planned' THEN {fn}day(60) ELSE {fn}day(-30 - {fn}pick(s.id, 'ended', 300)) END)"
     )
+    outcome = _shares(
+        f"{fn}rnd(s.id, 'outcome')", (("completed", 0.7), ("partially_completed", 0.2)), "not_completed"
+    )
+    ends_later, progress = f"{fn}add_days({last_end}, 400)", f"{fn}pick(s.id, 'progress', 90)"
     start = (
         f"(CASE WHEN s.status = 'planned' THEN {fn}day(10 + {fn}pick(s.id, 'starts', 30)) "
         f"ELSE {fn}add_days({last_end}, -{per_pilot} * {step} + 1) END)"
@@ -608,17 +633,17 @@ def _pilots(cursor, dialect: Dialect, sizes: Sizes) -> int:
             "status": "s.status",
             "mode": "'pilot'",
             "start_date": start,
-            "end_date": f"CASE WHEN s.status IN ('planned', 'active', 'suspended') THEN {fn}add_days({last_end}, 400) ELSE {last_end} END",
+            "end_date": f"CASE WHEN s.status IN {RUNNING} THEN {ends_later} ELSE {last_end} END",
             "report_frequency": f"CASE WHEN {step} = 30 THEN 'monthly' ELSE 'quarterly' END",
             "budget_vnd": f"1000000 * (1 + {fn}pick(s.id, 'budget', 500))",
             "scope": "'Trong phạm vi đơn vị'",
-            "progress_percent": f"CASE WHEN s.status IN ('completed', 'under_evaluation', 'evaluated') THEN 100 ELSE {fn}pick(s.id, 'progress', 90) END",
+            "progress_percent": f"CASE WHEN s.status IN {DONE} THEN 100 ELSE {progress} END",
             "suspended_on": f"CASE WHEN s.status = 'suspended' THEN {fn}day(-10) END",
-            "completed_on": f"CASE WHEN s.status IN ('completed', 'under_evaluation', 'evaluated') THEN {last_end} END",
-            "results_report_due": f"CASE WHEN s.status IN ('completed', 'under_evaluation', 'evaluated') THEN {fn}add_days({last_end}, 7) END",
-            "results_reported_on": f"CASE WHEN s.status IN ('under_evaluation', 'evaluated') THEN {fn}add_days({last_end}, 5) END",
-            "evaluation_due": f"CASE WHEN s.status IN ('under_evaluation', 'evaluated') THEN {fn}add_days({last_end}, 14) END",
-            "outcome": f"CASE WHEN s.status <> 'evaluated' THEN '' WHEN {fn}rnd(s.id, 'outcome') < 0.7 THEN 'completed' WHEN {fn}rnd(s.id, 'outcome') < 0.9 THEN 'partially_completed' ELSE 'not_completed' END",
+            "completed_on": f"CASE WHEN s.status IN {DONE} THEN {last_end} END",
+            "results_report_due": f"CASE WHEN s.status IN {DONE} THEN {fn}add_days({last_end}, 7) END",
+            "results_reported_on": f"CASE WHEN s.status IN {REPORTED} THEN {fn}add_days({last_end}, 5) END",
+            "evaluation_due": f"CASE WHEN s.status IN {REPORTED} THEN {fn}add_days({last_end}, 14) END",
+            "outcome": f"CASE WHEN s.status <> 'evaluated' THEN '' ELSE {outcome} END",
             "evaluated_on": f"CASE WHEN s.status = 'evaluated' THEN {fn}add_days({last_end}, 12) END",
             "created_by_id": "s.unit_id",
             "created_at": f"{fn}stamp({fn}add_days(s.decided_on, 1), s.id)",
@@ -674,7 +699,7 @@ def _pilots(cursor, dialect: Dialect, sizes: Sizes) -> int:
         "pilots_pilot s WHERE s.status NOT IN ('planned', 'active')",
     )
     cursor.execute(
-        f"""INSERT INTO pilots_pilot_implementers (pilot_id, user_id)
+        """INSERT INTO pilots_pilot_implementers (pilot_id, user_id)
             SELECT s.id, s.author_id FROM scale_pilot s"""
     )
     for position, name, unit in ((0, "Thời gian giải quyết hồ sơ", "ngày"), (1, "Tỷ lệ hài lòng", "%")):
@@ -709,6 +734,7 @@ def _reports(cursor, dialect: Dialect, sizes: Sizes) -> int:
         "ELSE 'accepted' END"
     )
     source = f"pilots_pilot p, {dialect.series(per_pilot, 'k')} WHERE p.status IN {reporting}"
+    handed_in = f"{fn}stamp({fn}add_days({period_end}, 3), p.id)"
     made = insert(
         cursor,
         ProgressReport,
@@ -720,7 +746,7 @@ def _reports(cursor, dialect: Dialect, sizes: Sizes) -> int:
             "status": status,
             "summary": f"CASE WHEN {last} THEN '' ELSE 'Triển khai đúng kế hoạch kỳ ' || k.n END",
             "progress_percent": f"CASE WHEN {last} THEN NULL ELSE k.n * 100 / {per_pilot} END",
-            "submitted_at": f"CASE WHEN {last} THEN NULL ELSE {fn}stamp({fn}add_days({period_end}, 3), p.id) END",
+            "submitted_at": f"CASE WHEN {last} THEN NULL ELSE {handed_in} END",
             "submitted_by_id": f"CASE WHEN {last} THEN NULL ELSE p.created_by_id END",
             "reviewed_by_id": f"CASE WHEN {last} THEN NULL ELSE p.directing_unit_id END",
         },
@@ -731,7 +757,7 @@ def _reports(cursor, dialect: Dialect, sizes: Sizes) -> int:
         ProgressReport,
         "pilots_progressreport s",
         {
-            "history_date": f"CASE WHEN s.submitted_at IS NULL THEN {fn}stamp(s.period_start, s.id) ELSE s.submitted_at END",
+            "history_date": f"COALESCE(s.submitted_at, {fn}stamp(s.period_start, s.id))",
             "history_type": "'+'",
             "history_user_id": "s.submitted_by_id",
             "history_change_reason": "s.status",
@@ -743,7 +769,7 @@ def _reports(cursor, dialect: Dialect, sizes: Sizes) -> int:
         {
             "indicator_id": "i.id",
             "report_id": "r.id",
-            "value": f"20 - 10 * (r.progress_percent / 100.0)",
+            "value": "20 - 10 * (r.progress_percent / 100.0)",
             "as_of": "r.period_end",
             "final": "false",
             "recorded_at": "r.submitted_at",
@@ -765,7 +791,9 @@ def _cases(cursor, dialect: Dialect) -> int:
             "proposal_id": "p.proposal_id",
             "unit_id": "p.unit_id",
             "kind": "'outcome'",
-            "status": f"CASE WHEN {fn}rnd(p.id, 'case') < 0.2 THEN 'open' WHEN {fn}rnd(p.id, 'case') < 0.8 THEN 'liability_excluded' ELSE 'decided' END",
+            "status": _shares(
+                f"{fn}rnd(p.id, 'case')", (("open", 0.2), ("liability_excluded", 0.6)), "decided"
+            ),
             "subject_id": "pr.author_id",
             "opened_by_id": "p.directing_unit_id",
             "opened_at": f"{fn}stamp(p.evaluated_on, p.id)",
@@ -779,8 +807,12 @@ def _cases(cursor, dialect: Dialect) -> int:
         cursor,
         Case,
         "accountability_case s",
-        {"history_date": "s.opened_at", "history_type": "'+'", "history_user_id": "s.opened_by_id",
-         "history_change_reason": "s.status"},
+        {
+            "history_date": "s.opened_at",
+            "history_type": "'+'",
+            "history_user_id": "s.opened_by_id",
+            "history_change_reason": "s.status",
+        },
     )
     return made
 
@@ -807,12 +839,13 @@ def _grants(cursor, dialect: Dialect) -> int:
     )
     cursor.execute(
         f"""INSERT INTO proposals_proposaluserobjectpermission (permission_id, user_id, content_object_id)
-            SELECT {permission['view_proposal']}, user_id, proposal_id FROM proposals_proposal_co_implementers"""
+            SELECT {permission["view_proposal"]}, user_id, proposal_id
+            FROM proposals_proposal_co_implementers"""
     )
     made += cursor.rowcount
     cursor.execute(
         f"""INSERT INTO pilots_pilotuserobjectpermission (permission_id, user_id, content_object_id)
-            SELECT {permission['view_pilot']}, user_id, pilot_id FROM pilots_pilot_implementers"""
+            SELECT {permission["view_pilot"]}, user_id, pilot_id FROM pilots_pilot_implementers"""
     )
     made += cursor.rowcount
     cursor.execute(
@@ -830,7 +863,7 @@ def _grants(cursor, dialect: Dialect) -> int:
         made += cursor.rowcount
     cursor.execute(
         f"""INSERT INTO proposals_proposaluserobjectpermission (permission_id, user_id, content_object_id)
-            SELECT {permission['view_proposal']}, user_id, proposal_id FROM scale_inspection"""
+            SELECT {permission["view_proposal"]}, user_id, proposal_id FROM scale_inspection"""
     )
     return made + cursor.rowcount
 
@@ -846,19 +879,13 @@ def _personas(cursor, password: str) -> dict[str, int]:
         [f"T{min(provinces, 10):02d}-X%"],
     )
     commune = cursor.fetchone()[0]
-    cursor.execute(
-        "SELECT c.user_id FROM scale_cadre c WHERE c.unit_id = %s ORDER BY c.k LIMIT 1", [commune]
-    )
+    cursor.execute("SELECT c.user_id FROM scale_cadre c WHERE c.unit_id = %s ORDER BY c.k LIMIT 1", [commune])
     cadre = cursor.fetchone()[0]
-    cursor.execute(
-        "SELECT n FROM scale_staff WHERE unit_id = %s AND role = 'inspector'", [first_province]
-    )
+    cursor.execute("SELECT n FROM scale_staff WHERE unit_id = %s AND role = 'inspector'", [first_province])
     inspector = cursor.fetchone()[0]
     cursor.execute("SELECT n FROM scale_staff WHERE unit_id = 1 AND role = 'orgcom'")
     orgcom = cursor.fetchone()[0]
-    ids = dict(
-        zip(PERSONAS, (1, first_province, commune, cadre, inspector, orgcom), strict=True)
-    )
+    ids = dict(zip(PERSONAS, (1, first_province, commune, cadre, inspector, orgcom), strict=True))
     for username, pk in ids.items():
         cursor.execute(
             "UPDATE portal_user SET username = %s, password = %s WHERE id = %s",

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from monitoring.permissions import get_urging_for
 from portal.errors import DomainError, IncompleteInput, NotAllowed
 from portal.filetypes import download
 from portal.models import RoleAssignment, User
+from portal.pagination import Paginator
 from portal.permissions import get_unit_for, load_visible, visible_units
 from portal.work import WorkSection
 

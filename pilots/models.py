@@ -14,31 +14,44 @@ from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from portal.models import AttachmentBase, TransitionBase, Unit, path_prefix_q, stored_name
+from portal.models import AttachmentBase, TransitionBase, Unit, stored_name
 from portal.storage import private_storage
 from portal.texts import note_kind, note_text
 from proposals.models import MAX_BUDGET_VND, Proposal
 
 
+def visible_pilot_q(user, prefix: str = "") -> Q:
+    """The pilots a person sees (`prefix` "pilot__" for a table that points at one):
+    implementers and the proposal's author; the subtrees a person covers; single grants (an
+    inspector assigned to one pilot). The person's own pilots are read first as ids and the
+    subtree as unit ids, so that the list's query is columns against literal values, which
+    the planner can serve from an index (no join, no DISTINCT).
+
+    The approving unit (the proposal's reviewer) is the proposal's unit or a unit above it and
+    the pilot's unit is the proposal's, so whoever covers the approving unit covers the pilot's
+    unit: the pilot's own unit and its directing unit are enough here."""
+    from portal.permissions import granted_ids, ids_of, scope_unit_ids
+
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    units = None if user.is_superuser else scope_unit_ids(user)
+    if units is None:  # a national scope
+        return Q(**{f"{prefix}pk__isnull": False})
+    own = ids_of(
+        Pilot.implementers.through.objects.filter(user=user).values_list("pilot_id", flat=True),
+        Pilot.objects.filter(proposal__author=user).values_list("pk", flat=True),
+        granted_ids(user, Pilot, "view_pilot"),
+    )
+    return (
+        Q(**{f"{prefix}pk__in": own})
+        | Q(**{f"{prefix}unit_id__in": units})
+        | Q(**{f"{prefix}directing_unit_id__in": units})
+    )
+
+
 class PilotQuerySet(models.QuerySet):
     def visible_to(self, user) -> PilotQuerySet:
-        """Implementers and the proposal's author; the subtrees a person covers; single grants
-        (an inspector assigned to one pilot)."""
-        from portal.permissions import granted_q, scope_paths
-
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        paths = scope_paths(user)
-        return self.filter(
-            Q(implementers=user)
-            | Q(proposal__author=user)
-            | path_prefix_q("unit__path", paths)
-            | path_prefix_q("proposal__reviewer_unit__path", paths)
-            | path_prefix_q("directing_unit__path", paths)
-            | granted_q(user, Pilot, "view_pilot")
-        ).distinct()
+        return self.filter(visible_pilot_q(user))
 
     def for_list(self) -> PilotQuerySet:
         return self.select_related(
@@ -152,6 +165,7 @@ class Pilot(models.Model):
         verbose_name_plural = _("pilots")
         ordering = ["-created_at", "-id"]
         permissions = [("inspect_pilot", "Can inspect this pilot")]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="pilot_newest")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")), name="pilot_ends_after_start"

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +24,7 @@ from portal import voting
 from portal.errors import DomainError, IncompleteInput, NotAllowed
 from portal.filetypes import download
 from portal.models import RoleAssignment, User
+from portal.pagination import Paginator
 from portal.permissions import has_role, load_visible
 from portal.templatetags.portal_tags import vnd
 from portal.work import WorkSection

@@ -26,14 +26,17 @@ __all__ = [
     "covers",
     "get_unit_for",
     "grant",
+    "granted_ids",
     "granted_q",
     "has_role",
     "heads_above",
+    "ids_of",
     "require",
     "revoke",
     "roles_held",
     "roles_of",
     "scope_paths",
+    "scope_unit_ids",
     "users_granted",
     "visible_q",
     "visible_units",
@@ -97,6 +100,22 @@ def scope_paths(user: User) -> list[str]:
     return sorted({path for role, path in _roles(user) if role in RoleAssignment.SUBTREE_ROLES and path})
 
 
+def scope_unit_ids(user: User) -> list[int] | None:
+    """Ids of the units in the subtrees the user covers, or None when that is every unit (a
+    national scope: no filter at all). Lists filter on these ids as literal values rather
+    than on a join with the units' paths: the planner then knows how many rows a scope holds
+    and can read a small scope from the unit's index and a wide one in the list's order,
+    stopping at the page (a join or subquery ORed with the person's own work makes it read
+    the whole table)."""
+    paths = scope_paths(user)
+    if not paths:
+        return []
+    covered = path_prefix_q("path", paths)
+    if not Unit.objects.exclude(covered).exists():
+        return None
+    return list(Unit.objects.filter(covered).values_list("pk", flat=True))
+
+
 def visible_units(user: User):
     """Units the user may see: own unit, the subtrees they cover, and single grants."""
     if not user.is_authenticated:
@@ -147,6 +166,26 @@ def granted_q(user: User, model: type[models.Model], codename: str, pk_field: st
     return Q(**{f"{pk_field}__in": by_user.values("content_object")}) | Q(
         **{f"{pk_field}__in": by_group.values("content_object")}
     )
+
+
+def granted_ids(user: User, model: type[models.Model], codename: str) -> models.QuerySet:
+    """The ids of the rows of `model` granted to the user (or one of their groups) by
+    `codename`, as one query (`list()` it to match them as literal values, see
+    `scope_unit_ids`; or pass it to `ids_of`)."""
+    user_table, group_table = _direct_tables(model)
+    by_user = user_table.objects.filter(user=user, permission__codename=codename)
+    by_group = group_table.objects.filter(group__user=user, permission__codename=codename)
+    return (
+        by_user.values_list("content_object_id", flat=True)
+        .order_by()
+        .union(by_group.values_list("content_object_id", flat=True).order_by())
+    )
+
+
+def ids_of(*querysets: models.QuerySet) -> list[int]:
+    """The union of single-column querysets of ids, in one query."""
+    first, *rest = (queryset.order_by() for queryset in querysets)  # a compound query has one order
+    return list(first.union(*rest)) if rest else list(first)
 
 
 def grant(user_or_group, codename: str, obj: models.Model) -> None:

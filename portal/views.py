@@ -6,7 +6,6 @@ import sys
 
 from django import db
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal import services, work
 from portal.forms import MarkReadForm
 from portal.models import RoleAssignment
+from portal.pagination import Paginator
 from portal.permissions import get_unit_for, roles_of, visible_units
 
 

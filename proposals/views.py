@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from portal import voting
 from portal.errors import DomainError, IncompleteInput, NotAllowed
 from portal.filetypes import download
 from portal.models import User
+from portal.pagination import Paginator
 from portal.permissions import has_role
 from portal.work import WorkSection
 from proposals import permissions, services
@@ -86,10 +86,8 @@ def _paged_list(request: HttpRequest, queryset, *, title: str, view: str) -> Htt
 @require_GET
 def proposal_list(request: HttpRequest) -> HttpResponse:
     """My proposals: written by me or with me as co-implementer."""
-    mine = Proposal.objects.visible_to(request.user).filter(author=request.user) | Proposal.objects.filter(
-        co_implementers=request.user
-    )
-    return _paged_list(request, mine.distinct(), title=_("My proposals"), view="mine")
+    mine = Proposal.objects.mine(request.user)
+    return _paged_list(request, mine, title=_("My proposals"), view="mine")
 
 
 @login_required
@@ -104,7 +102,7 @@ def proposal_inbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 def proposal_all(request: HttpRequest) -> HttpResponse:
     """Every proposal the person may see (heads, inspectors, Organisation Committee)."""
-    visible = Proposal.objects.visible_to(request.user).order_by("-received_on", "-id")
+    visible = Proposal.objects.visible_to(request.user).latest_received()
     return _paged_list(request, visible, title=_("Proposals in my units"), view="all")
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pilots.models import Pilot
+from pilots.models import Pilot, visible_pilot_q
 from portal.models import AttachmentBase, stored_name
 from portal.storage import private_storage
 
@@ -22,7 +22,7 @@ class RewardQuerySet(models.QuerySet):
         """The cadre rewarded, and whoever sees the pilot."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(Q(cadre=user) | Q(pilot__in=Pilot.objects.visible_to(user).values("pk")))
+        return self.filter(Q(cadre=user) | visible_pilot_q(user, prefix="pilot__"))
 
     def for_list(self) -> RewardQuerySet:
         return self.select_related("pilot__proposal", "cadre", "recorded_by")

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pilots.permissions import get_pilot_for
 from portal.errors import DomainError, IncompleteInput, NotAllowed
 from portal.filetypes import download
+from portal.pagination import Paginator
 from portal.permissions import load_visible
 from replication import api, forms, permissions, services
 from replication.models import InnovationModel, Institutionalisation

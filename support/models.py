@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from pilots.models import Pilot, ProgressReport
+from pilots.models import Pilot, ProgressReport, visible_pilot_q
 from portal.models import AttachmentBase, TransitionBase, Unit, stored_name
 from portal.storage import private_storage
 
@@ -24,7 +24,7 @@ class ObstacleQuerySet(models.QuerySet):
     def visible_to(self, user) -> ObstacleQuerySet:
         """Whoever sees the pilot (the head of the answering unit does: it is the directing unit
         or a unit above it)."""
-        return self.filter(pilot__in=Pilot.objects.visible_to(user).values("pk"))
+        return self.filter(visible_pilot_q(user, prefix="pilot__"))
 
     def for_list(self) -> ObstacleQuerySet:
         return self.select_related(

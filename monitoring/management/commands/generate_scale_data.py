@@ -24,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError("sizes are positive numbers")
         started = time.perf_counter()
         try:
-            made = generate(sizes, stdout=self.stdout)
+            generate(sizes, stdout=self.stdout)
         except Refused as refusal:
             raise CommandError(str(refusal)) from None
         self.stdout.write(

@@ -1,0 +1,78 @@
+"""Pages of a list that do not count a national scope row by row (issue "Scale").
+
+An exact `COUNT(*)` reads every row the person may see: for a national head that is the whole
+table, on every page. Lists are counted exactly up to `EXACT_UP_TO` rows (the count stops
+there); above that, the count shown is the planner's estimate, rounded and marked as such
+("about …" on the pages; in the API, whose body is CONTRACT's, the header
+`X-Count-Estimate: true`); on SQLite, lists are counted exactly.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core import paginator
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+EXACT_UP_TO = 10_000
+
+
+def estimated_count(queryset: QuerySet) -> int | None:
+    """The planner's estimate of the rows of `queryset` on PostgreSQL (the query is planned,
+    not run); None elsewhere."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def rounded(number: int) -> int:
+    """Two significant digits: an estimate should not look exact."""
+    return int(float(f"{number:.2g}"))
+
+
+def capped_count(queryset: QuerySet, cap: int) -> int:
+    """The exact number of rows, counting no further than `cap` (a scan stops there)."""
+    return queryset.order_by().values("pk")[:cap].count()
+
+
+class Paginator(paginator.Paginator):
+    """Counts exactly up to EXACT_UP_TO rows; above, the planner's estimate (never below that)."""
+
+    estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return super().count
+        exact = capped_count(self.object_list, EXACT_UP_TO + 1)
+        if exact <= EXACT_UP_TO:
+            return exact
+        estimate = estimated_count(self.object_list)
+        if estimate is None:
+            return super().count
+        self.estimated = True
+        return max(rounded(estimate), EXACT_UP_TO + 1)
+
+
+class PortalPagination(PageNumberPagination):
+    """CONTRACT's `{"count", "next", "previous", "results"}`; when `count` is the planner's
+    estimate, the answer says so in the header `X-Count-Estimate`."""
+
+    django_paginator_class = Paginator
+
+    def get_paginated_response(self, data) -> Response:
+        response = super().get_paginated_response(data)
+        if self.page.paginator.estimated:
+            response["X-Count-Estimate"] = "true"
+        return response
