@@ -8,6 +8,8 @@ each goes once per person, kind and day (a ReminderLog row):
   again;
 - on the first working day of each month, every Organisation Committee member gets the last
   month's headline figures for their scope.
+
+Both read the people in bulk, a range of role assignments at a time (a chunk of the sweep).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from celery import shared_task
 
 from monitoring.models import PeriodicReview, ReportSnapshot
 from portal.models import RoleAssignment
-from portal.reminders import Reminder
+from portal.reminders import Ids, Reminder, chunked, within
 from portal.routers import reading_reports
 from portal.rules import rule
 from portal.workdays import add_working_days, is_working_day, working_days_between
@@ -35,21 +37,28 @@ def reporting_dates(day: datetime.date) -> list[tuple[datetime.date, str]]:
     ]
 
 
-def _people():
+def _people(ids: Ids | None = None):
     """(person, role, unit) for every current head and Organisation Committee member."""
-    assignments = (
-        RoleAssignment.objects.current().filter(role__in=["head", "orgcom"]).select_related("user", "unit")
+    assignments = within(
+        RoleAssignment.objects.current().filter(role__in=["head", "orgcom"]).select_related("user", "unit"),
+        "pk",
+        ids,
     )
     return [(a.user, a.role, a.unit) for a in assignments if a.user.is_active and a.unit_id]
 
 
-def _done(role: str, unit, period: str, start: datetime.date, end: datetime.date) -> bool:
-    if role == "orgcom":
-        return ReportSnapshot.objects.filter(unit=unit, period__in=[period, f"{end.year}-H2"]).exists()
-    return PeriodicReview.objects.filter(unit=unit, period_end__gte=start, period_start__lte=end).exists()
+def _done(people, period: str, start: datetime.date, end: datetime.date) -> set[tuple[str, int]]:
+    """(role, unit) of those whose report is frozen (orgcom) or whose review is recorded (head)."""
+    units = {unit.pk for _person, _role, unit in people}
+    frozen = ReportSnapshot.objects.filter(unit_id__in=units, period__in=[period, f"{end.year}-H2"])
+    reviewed = PeriodicReview.objects.filter(unit_id__in=units, period_end__gte=start, period_start__lte=end)
+    return {("orgcom", pk) for pk in frozen.values_list("unit_id", flat=True)} | {
+        ("head", pk) for pk in reviewed.values_list("unit_id", flat=True)
+    }
 
 
-def periodic_reminders(day: datetime.date) -> Iterator[Reminder]:
+@chunked(RoleAssignment)
+def periodic_reminders(day: datetime.date, ids: Ids | None = None) -> Iterator[Reminder]:
     if not is_working_day(day):
         return
     leads = (rule("periodic_first_reminder_working_days"), rule("periodic_second_reminder_working_days"))
@@ -60,15 +69,18 @@ def periodic_reminders(day: datetime.date) -> Iterator[Reminder]:
         if ahead not in leads and not late:
             continue
         kind = "periodic_report_late" if late else "periodic_report_due"
-        for person, role, unit in _people():
-            if late and _done(role, unit, period, start, deadline):
+        people = _people(ids)
+        done = _done(people, period, start, deadline) if late else set()
+        for person, role, unit in people:
+            if (role, unit.pk) in done:
                 continue
             context = {"template": "periodic_reminder", "unit": unit, "period": period, "deadline": deadline,
                        "late": late, "role": role}  # fmt: skip
             yield Reminder(person, kind, unit, context)
 
 
-def monthly_digest(day: datetime.date) -> Iterator[Reminder]:
+@chunked(RoleAssignment)
+def monthly_digest(day: datetime.date, ids: Ids | None = None) -> Iterator[Reminder]:
     """On the first working day of a month, last month's headline figures to every Organisation
     Committee member, for the unit they cover."""
     first = day.replace(day=1)
@@ -78,7 +90,7 @@ def monthly_digest(day: datetime.date) -> Iterator[Reminder]:
 
     end = first - datetime.timedelta(days=1)
     start = end.replace(day=1)
-    for person, role, unit in _people():
+    for person, role, unit in _people(ids):
         if role != "orgcom":
             continue
         with reading_reports():

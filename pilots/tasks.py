@@ -1,5 +1,6 @@
 """The pilot part of the daily sweep: due and overdue reminders, escalated step by step, and
-planned pilots that reach their start date."""
+planned pilots that reach their start date. The reminders are read in bulk, a range of pilots
+at a time (a chunk of the sweep): a few queries for the range, none per item."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterator
 
 from pilots.models import CorrectiveAction, Pilot, ProgressReport
 from portal.models import RoleAssignment, User
-from portal.reminders import Reminder
+from portal.reminders import Ids, Reminder, chunked, within
 from portal.rules import rule
 from portal.workdays import add_working_days, is_working_day, working_days_between
 
@@ -37,32 +38,43 @@ def _context(pilot: Pilot, **extra) -> dict:
     return {"pilot": pilot, "url": pilot.get_absolute_url(), "template": "pilot_reminder", **extra}
 
 
-def pilot_reminders(day: datetime.date) -> Iterator[Reminder]:
+@chunked(Pilot)
+def pilot_reminders(day: datetime.date, ids: Ids | None = None) -> Iterator[Reminder]:
+    """The reminders of the pilots whose ids are `ids` (all pilots: None)."""
     if not is_working_day(day):
         return
     soon = add_working_days(day, rule("pilot_due_soon_working_days"))
-    reports = list(
+    reports = within(
         ProgressReport.objects.filter(
             pilot__status=Pilot.Status.ACTIVE,
             status__in=[ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION],
             due_date__lte=soon,
         )
         .exclude(due_date__gte=day, due_date__lt=soon)
-        .select_related("pilot__directing_unit")
-        .prefetch_related("pilot__implementers")
+        .select_related("pilot__directing_unit", "pilot__proposal")
+        .prefetch_related("pilot__implementers"),
+        "pilot_id",
+        ids,
     )
-    pilots = list(
+    pilots = within(
         Pilot.objects.filter(
             status__in=[Pilot.Status.COMPLETED, Pilot.Status.TERMINATED, Pilot.Status.UNDER_EVALUATION]
         )
-        .select_related("directing_unit")
-        .prefetch_related("implementers")
+        .select_related("directing_unit", "proposal")
+        .prefetch_related("implementers"),
+        "pk",
+        ids,
     )
-    actions = list(
+    actions = within(
         CorrectiveAction.objects.filter(closed_on__isnull=True, due_date__lte=day)
-        .select_related("inspection__inspector", "inspection__pilot__directing_unit")
-        .prefetch_related("inspection__pilot__implementers")
+        .select_related(
+            "inspection__inspector", "inspection__pilot__directing_unit", "inspection__pilot__proposal"
+        )
+        .prefetch_related("inspection__pilot__implementers"),
+        "inspection__pilot_id",
+        ids,
     )
+    reports, pilots, actions = list(reports), list(pilots), list(actions)
     all_pilots = [r.pilot for r in reports] + pilots + [a.inspection.pilot for a in actions]
     units = {p.directing_unit_id for p in all_pilots} | {
         p.directing_unit.parent_id for p in all_pilots if p.directing_unit.parent_id

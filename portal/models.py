@@ -431,6 +431,24 @@ class SweepRun(models.Model):
         return f"{self.day:%d/%m/%Y}: {self.reminders_sent}"
 
 
+class SweepChunk(models.Model):
+    """One share of a sweep run, done by one task: a provider over a range of ids of its items
+    (`first_id` ≤ id < `last_id`; none: all of them). A run is finished once all its chunks are."""
+
+    run = models.ForeignKey(SweepRun, on_delete=models.CASCADE, related_name="chunks")
+    provider = models.CharField(max_length=200)
+    first_id = models.PositiveBigIntegerField(null=True)
+    last_id = models.PositiveBigIntegerField(null=True)
+    finished_at = models.DateTimeField(null=True)
+    reminders_sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["run", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider} [{self.first_id}, {self.last_id})"
+
+
 class TransitionBase(models.Model):
     """One row per state change or recorded step: from, to, who, when, why. The evidence behind
     a cadre's protection, so it is only ever added to."""

@@ -35,9 +35,67 @@ logger = logging.getLogger(__name__)
 
 def _render(kind: str, context: dict[str, Any], language: str) -> tuple[str, str]:
     with translation.override(language):
-        subject = render_to_string(f"emails/{kind}_subject.txt", context)
-        body = render_to_string(f"emails/{kind}.txt", context)
+        return _render_here(kind, context)
+
+
+def _render_here(kind: str, context: dict[str, Any]) -> tuple[str, str]:
+    """The subject and body in the active language."""
+    subject = render_to_string(f"emails/{kind}_subject.txt", context)
+    body = render_to_string(f"emails/{kind}.txt", context)
     return " ".join(subject.split())[:255], body.strip()
+
+
+def _prepared(
+    recipient: User, kind: str, obj: models.Model | None, context: dict[str, Any] | None
+) -> tuple[Notification, dict[str, Any]]:
+    """The notification without its texts yet, and the context its templates are drawn with."""
+    context = {"recipient": recipient, "object": obj, **(context or {})}
+    url = context.get("url") or (obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "")
+    context["url"] = url
+    context["absolute_url"] = f"{settings.PORTAL_BASE_URL.rstrip('/')}{url}" if url else ""
+    notification = Notification(
+        recipient=recipient,
+        kind=kind,
+        texts={},
+        url=url,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=obj.pk if obj is not None else None,
+    )
+    return notification, context
+
+
+def _written(notification: Notification, language: str, subject: str, body: str) -> None:
+    notification.texts[language] = {"subject": subject, "body": body}
+    if language == settings.LANGUAGE_CODE:
+        notification.subject, notification.body = subject, body
+
+
+def notification_build(
+    recipient: User,
+    kind: str,
+    obj: models.Model | None = None,
+    context: dict[str, Any] | None = None,
+) -> Notification:
+    """The notification `notify()` would store, not saved: its texts drawn in every language."""
+    notification, context = _prepared(recipient, kind, obj, context)
+    for language, _name in settings.LANGUAGES:
+        _written(notification, language, *_render(context.get("template", kind), context, language))
+    return notification
+
+
+def notifications_build(
+    items: list[tuple[User, str, models.Model | None, dict[str, Any]]],
+) -> list[Notification]:
+    """`notification_build` for many (recipient, kind, object, context) at once, drawn language by
+    language (one switch of language for all of them, not two for each)."""
+    prepared = [_prepared(*item) for item in items]
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for (notification, context), (_recipient, kind, _obj, _context) in zip(
+                prepared, items, strict=True
+            ):
+                _written(notification, language, *_render_here(context.get("template", kind), context))
+    return [notification for notification, _context in prepared]
 
 
 def notify(
@@ -48,29 +106,30 @@ def notify(
 ) -> Notification:
     """Tell `recipient` about `obj`; `kind` names the templates `emails/<kind>[_subject].txt`
     (or `context["template"]` does, when several kinds share one text)."""
-    context = {"recipient": recipient, "object": obj, **(context or {})}
-    url = context.get("url") or (obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "")
-    context["url"] = url
-    context["absolute_url"] = f"{settings.PORTAL_BASE_URL.rstrip('/')}{url}" if url else ""
-    template = context.get("template", kind)
-    texts = {}
-    for language, _name in settings.LANGUAGES:
-        subject, body = _render(template, context, language)
-        texts[language] = {"subject": subject, "body": body}
-    notification = Notification.objects.create(
-        recipient=recipient,
-        kind=kind,
-        subject=texts[settings.LANGUAGE_CODE]["subject"],
-        body=texts[settings.LANGUAGE_CODE]["body"],
-        texts=texts,
-        url=url,
-        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-        object_id=obj.pk if obj is not None else None,
-    )
+    notification = notification_build(recipient, kind, obj, context)
+    notification.save()
     if recipient.email:
         # the row is the outbox: if the broker is away, send_unsent_notifications mails it later
         transaction.on_commit(lambda: enqueue("portal.tasks.send_notification_email", notification.pk))
     return notification
+
+
+# A task mails this many copies at most, one after the other (see mail_after_commit).
+MAIL_BATCH = 200
+
+
+def mail_after_commit(notification_ids: list[int]) -> None:
+    """Queue the e-mail copies of many stored notifications once the transaction commits, a task
+    per MAIL_BATCH of them instead of one each (the daily sweep writes tens of thousands). A batch
+    the broker cannot take is mailed by the outbox sweep (`send_unsent_notifications`)."""
+    ids = list(notification_ids)
+
+    def enqueue_batches() -> None:
+        for start in range(0, len(ids), MAIL_BATCH):
+            enqueue("portal.tasks.send_notification_emails", ids[start : start + MAIL_BATCH])
+
+    if ids:
+        transaction.on_commit(enqueue_batches)
 
 
 # Minutes to wait before each new attempt after a mail server refused a copy.
@@ -109,6 +168,12 @@ def send_notification_email(notification_id: int) -> bool:
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at", "email_attempts"])
     return True
+
+
+@shared_task(name="portal.tasks.send_notification_emails")
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Mail a batch of copies, each once and on its own (`send_notification_email`); how many."""
+    return sum(send_notification_email(pk) for pk in notification_ids)
 
 
 @shared_task(name="portal.tasks.send_unsent_notifications")

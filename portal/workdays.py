@@ -3,12 +3,18 @@
 A day is a working day unless it is a Saturday or Sunday or a Vietnamese public holiday (the
 `holidays` package's VN calendar, which knows Tết, substituted days off and the Saturdays
 worked in exchange) — and an administrator's CalendarDay overrides both ways.
+
+Inside `snapshot()` (the daily sweep's chunks), the administrator's calendar is read once and every
+answer is remembered, so thousands of deadlines cost one query instead of one each.
 """
 
 from __future__ import annotations
 
 import datetime
-from functools import lru_cache
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache, wraps
 
 import holidays
 
@@ -21,13 +27,56 @@ def _national_calendar(year: int) -> holidays.HolidayBase:
     return holidays.VN(years=year)
 
 
-def _admin_corrections(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
+class _Snapshot:
+    """The whole administrator's calendar (a few rows a year) and the answers given from it."""
+
+    def __init__(self) -> None:
+        self.corrections = _read_corrections(None, None)
+        self.answers: dict[tuple, object] = {}
+
+
+_snapshot: ContextVar[_Snapshot | None] = ContextVar("workdays_snapshot", default=None)
+
+
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """Within: one read of the calendar, and each (function, arguments) computed once. For work
+    that asks about many deadlines of one moment (a sweep's chunk), not for long-lived code: a
+    correction an administrator makes meanwhile is seen by the next snapshot."""
+    token = _snapshot.set(_Snapshot())
+    try:
+        yield
+    finally:
+        _snapshot.reset(token)
+
+
+def _remembered(function):
+    @wraps(function)
+    def wrapper(*args):
+        current = _snapshot.get()
+        if current is None:
+            return function(*args)
+        key = (function.__name__, *args)
+        if key not in current.answers:
+            current.answers[key] = function(*args)
+        return current.answers[key]
+
+    return wrapper
+
+
+def _read_corrections(start: datetime.date | None, end: datetime.date | None) -> dict[datetime.date, bool]:
     from portal.models import CalendarDay
 
-    rows = CalendarDay.objects.filter(date__gt=start, date__lte=end, withdrawn_at__isnull=True).values_list(
-        "date", "kind"
-    )
-    return {day: kind == CalendarDay.Kind.WORKING_DAY for day, kind in rows}
+    rows = CalendarDay.objects.filter(withdrawn_at__isnull=True)
+    if start is not None:
+        rows = rows.filter(date__gt=start, date__lte=end)
+    return {day: kind == CalendarDay.Kind.WORKING_DAY for day, kind in rows.values_list("date", "kind")}
+
+
+def _admin_corrections(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
+    """The corrections after `start` up to `end` (callers look up days in that span only)."""
+    current = _snapshot.get()
+    return current.corrections if current is not None else _read_corrections(start, end)
 
 
 def _is_national_working_day(day: datetime.date) -> bool:
@@ -44,10 +93,12 @@ def _working(day: datetime.date, corrections: dict[datetime.date, bool]) -> bool
     return _is_national_working_day(day) if corrected is None else corrected
 
 
+@_remembered
 def is_working_day(day: datetime.date) -> bool:
     return _working(day, _admin_corrections(day - datetime.timedelta(days=1), day))
 
 
+@_remembered
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
     """The `days`-th working day after `start` (`start` itself when `days` is 0)."""
     if days < 0:
@@ -64,6 +115,7 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
     return current
 
 
+@_remembered
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """How many working days lie after `start` up to and including `end` (negative if end < start)."""
     if end < start:

@@ -6,22 +6,28 @@ import datetime
 from collections.abc import Iterator
 
 from portal.models import RoleAssignment
-from portal.reminders import Reminder
+from portal.reminders import Ids, Reminder, chunked, within
 from portal.rules import rule
 from portal.workdays import add_working_days, is_working_day
 from proposals.models import Proposal
 
 
-def decision_reminders(day: datetime.date) -> Iterator[Reminder]:
+@chunked(Proposal, ids_per_chunk=50_000)  # a few in a hundred are waiting for a decision
+def decision_reminders(day: datetime.date, ids: Ids | None = None) -> Iterator[Reminder]:
     """2 working days before a decision is due: the reviewing head. Once it is overdue: the head
-    and the parent unit's head, on every working day until the decision (Art. 6: no shirking)."""
+    and the parent unit's head, on every working day until the decision (Art. 6: no shirking).
+    The proposals whose ids are `ids` (all: None)."""
     if not is_working_day(day):
         return
     due_soon = add_working_days(day, rule("proposal_due_soon_working_days"))
     pending = list(
-        Proposal.objects.filter(status=Proposal.Status.SUBMITTED, decision_due__lte=due_soon)
-        .exclude(decision_due__gte=day, decision_due__lt=due_soon)
-        .select_related("reviewer_unit", "author")
+        within(
+            Proposal.objects.filter(status=Proposal.Status.SUBMITTED, decision_due__lte=due_soon)
+            .exclude(decision_due__gte=day, decision_due__lt=due_soon)
+            .select_related("reviewer_unit", "author"),
+            "pk",
+            ids,
+        )
     )
     if not pending:
         return

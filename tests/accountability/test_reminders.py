@@ -98,3 +98,30 @@ def test_a_real_worker_reminds_and_escalates_an_overdue_case_once_per_person_kin
     assert ReminderLog.objects.filter(object_id=case.pk, kind__startswith="case_overdue").count() == 4
     lines = log_path.read_text().splitlines()
     assert sum("portal.tasks.sweep_due[" in line and "] succeeded in" in line for line in lines) == 3
+
+
+def test_the_sweeps_bulk_reading_answers_as_the_permission_rules_in_every_state(demo, api):
+    """The provider reads the units and heads once for a chunk of cases (accountability.tasks
+    ._Acting) instead of asking `permissions` per case: the same answers for every kind (abuse
+    and obstruction are confidential), state and subject (the approving unit's own head walks
+    the case up a level)."""
+    from accountability import permissions
+    from accountability.tasks import _Acting
+
+    as_ = lambda name: api(demo[name])  # noqa: E731
+    case = outcome_case(as_, demo)
+    case = Case.objects.select_related(
+        "unit__parent", "proposal__reviewer_unit__parent", "subject", "determined_by"
+    ).get(pk=case.pk)
+    case.determined_by = demo["head_a"]
+    seen = set()
+    for subject in ("cadre_a", "head_a", "head_top"):
+        case.subject = User.objects.get(pk=demo[subject].pk)
+        for kind in Case.Kind.values:
+            for status in Case.Status.values:
+                case.kind, case.status = kind, status  # abuse and obstruction are confidential
+                acting = _Acting([case])
+                assert acting.unit_id(case) == permissions.acting_unit(case).pk
+                assert acting.next_actor(case) == permissions.next_actor(case)
+                seen.add((acting.unit_id(case), getattr(acting.next_actor(case), "pk", None)))
+    assert len(seen) >= 3  # more than one unit and actor were met
