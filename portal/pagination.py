@@ -46,8 +46,17 @@ def capped_count(queryset: QuerySet, cap: int) -> int:
     return queryset.order_by().values("pk")[:cap].count()
 
 
+class Page(paginator.Page):
+    def has_next(self) -> bool:
+        """An estimated count may be short of the rows: a full page has a next one."""
+        if self.paginator.estimated:
+            return len(self.object_list) == self.paginator.per_page
+        return super().has_next()
+
+
 class Paginator(paginator.Paginator):
-    """Counts exactly up to EXACT_UP_TO rows; above, the planner's estimate (never below that)."""
+    """Counts exactly up to EXACT_UP_TO rows; above, the planner's estimate (never below that),
+    and then every page is reachable whatever the estimate says (no clipping at its end)."""
 
     estimated = False
 
@@ -63,6 +72,28 @@ class Paginator(paginator.Paginator):
             return super().count
         self.estimated = True
         return max(rounded(estimate), EXACT_UP_TO + 1)
+
+    def validate_number(self, number) -> int:
+        self.count  # noqa: B018 (decides whether the count is an estimate)
+        if not self.estimated:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise paginator.PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise paginator.EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        if not self.estimated:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+    def _get_page(self, *args, **kwargs) -> Page:
+        return Page(*args, **kwargs)
 
 
 class PortalPagination(PageNumberPagination):
