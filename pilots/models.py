@@ -40,7 +40,7 @@ def visible_pilot_q(user, prefix: str = "") -> Q:
     own = ids_of(
         Pilot.implementers.through.objects.filter(user=user).values_list("pilot_id", flat=True),
         Pilot.objects.filter(proposal__author=user).values_list("pk", flat=True),
-        granted_ids(user, Pilot, "view_pilot"),
+        granted_ids(user, Pilot, "view_pilot", covered=Q(unit_id__in=units) | Q(directing_unit_id__in=units)),
     )
     return (
         Q(**{f"{prefix}pk__in": own})

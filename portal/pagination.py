@@ -19,6 +19,10 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 EXACT_UP_TO = 10_000
+# An estimate this far above the bound is taken as it is: the planner is not ten times wrong
+# about lists filtered by columns against literal values, and even a count that stops at the
+# bound costs a bitmap of the whole scope.
+TRUSTED_ABOVE = 10 * EXACT_UP_TO
 
 
 def estimated_count(queryset: QuerySet) -> int | None:
@@ -64,10 +68,14 @@ class Paginator(paginator.Paginator):
     def count(self) -> int:
         if not isinstance(self.object_list, QuerySet):
             return super().count
+        estimate = estimated_count(self.object_list)
+        if estimate is not None and estimate > TRUSTED_ABOVE:
+            # far above the bound: even counting up to the bound would read a large bitmap
+            self.estimated = True
+            return rounded(estimate)
         exact = capped_count(self.object_list, EXACT_UP_TO + 1)
         if exact <= EXACT_UP_TO:
             return exact
-        estimate = estimated_count(self.object_list)
         if estimate is None:
             return super().count
         self.estimated = True

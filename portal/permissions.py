@@ -168,18 +168,36 @@ def granted_q(user: User, model: type[models.Model], codename: str, pk_field: st
     )
 
 
-def granted_ids(user: User, model: type[models.Model], codename: str) -> models.QuerySet:
+def granted_ids(
+    user: User, model: type[models.Model], codename: str, covered: Q | None = None
+) -> models.QuerySet:
     """The ids of the rows of `model` granted to the user (or one of their groups) by
     `codename`, as one query (`list()` it to match them as literal values, see
-    `scope_unit_ids`; or pass it to `ids_of`)."""
+    `scope_unit_ids`; or pass it to `ids_of`). `covered` (a filter on the rows) leaves out the
+    rows the person sees anyway: an inspector's thousands of grants inside the province they
+    cover would otherwise be matched one by one."""
     user_table, group_table = _direct_tables(model)
     by_user = user_table.objects.filter(user=user, permission__codename=codename)
     by_group = group_table.objects.filter(group__user=user, permission__codename=codename)
+    if covered is not None:
+        prefixed = _prefixed(covered, "content_object__")
+        by_user, by_group = by_user.exclude(prefixed), by_group.exclude(prefixed)
     return (
         by_user.values_list("content_object_id", flat=True)
         .order_by()
         .union(by_group.values_list("content_object_id", flat=True).order_by())
     )
+
+
+def _prefixed(query: Q, prefix: str) -> Q:
+    """`query` with each lookup read through the relation `prefix`."""
+    prefixed = Q()
+    prefixed.connector, prefixed.negated = query.connector, query.negated
+    prefixed.children = [
+        _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
+        for child in query.children
+    ]
+    return prefixed
 
 
 def ids_of(*querysets: models.QuerySet) -> list[int]:

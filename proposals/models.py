@@ -35,11 +35,9 @@ class ProposalQuerySet(models.QuerySet):
         units = None if user.is_superuser else scope_unit_ids(user)
         if units is None:  # a national scope
             return self.filter(Q(author=user) | Q(received_on__isnull=False))
-        covered = Q(unit_id__in=units) | Q(reviewer_unit_id__in=units)
+        seen = (Q(unit_id__in=units) | Q(reviewer_unit_id__in=units)) & Q(received_on__isnull=False)
         return self.filter(
-            Q(author=user)
-            | Q(pk__in=list(granted_ids(user, Proposal, "view_proposal")))
-            | (covered & Q(received_on__isnull=False))
+            Q(author=user) | Q(pk__in=list(granted_ids(user, Proposal, "view_proposal", covered=seen))) | seen
         )
 
     def mine(self, user) -> ProposalQuerySet:
