@@ -152,7 +152,7 @@ def _insert_logs(rows: list[tuple[Key, int]], day: datetime.date) -> set[int]:
             values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(batch))
             params = [value for key, pk in batch for value in (*key, stamp[0], pk, stamp[2])]
             # Only the table's and columns' own names are formatted in; every value is a parameter.
-            sql = f"INSERT INTO {ops.quote_name(table)} ({names}) VALUES {values} "  # noqa: S608
+            sql = f"INSERT INTO {ops.quote_name(table)} ({names}) VALUES {values} "  # noqa: S608  # nosec B608
             cursor.execute(sql + "ON CONFLICT DO NOTHING RETURNING notification_id", params)
             written.update(row[0] for row in cursor.fetchall())
     return written
