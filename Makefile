@@ -75,8 +75,12 @@ lint: dev-venv $(CHECKOV_VENV)/.installed
 messages: venv
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
 
-## bench: the report summary on 100,000 generated proposals and the audit chain's cost, each in a database of its own (bench/RESULTS.md)
+## bench: the whole country (generate_scale_data, kept in `bench_scale` and reused), gunicorn and wrk at 16 clients
+## against the floors, the daily sweep with a real worker, the report summary and the audit chain (bench/RESULTS.md)
 bench: venv
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) bench/scale.py
+	$(PY) bench/sweep.py
 	$(PY) bench/summary.py
 	$(PY) bench/audit.py
 
