@@ -37,6 +37,9 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PLANS = ROOT / "bench" / "plans"
+
+from bench.summary import raw_group_by, timed  # noqa: E402 (after the path it needs)
+
 DATABASE = "bench_scale"
 CLIENTS = 16
 WORKERS = 3
@@ -315,7 +318,6 @@ def guardian_against_portal(people: dict[str, dict]) -> list[tuple]:
 
 def summary_against_raw() -> list[tuple]:
     """P3: the report summary of the national root and of one commune against the raw GROUP BY."""
-    from django.db import connection
 
     from monitoring.summary import summary
     from portal.models import Unit, User
@@ -325,15 +327,9 @@ def summary_against_raw() -> list[tuple]:
     start = end - datetime.timedelta(days=365)
     commune = Unit.objects.filter(kind="commune").order_by("pk").first()
     root = Unit.objects.get(parent=None)
-    raw_sql = (
-        "SELECT p.status, COUNT(*) FROM proposals_proposal p JOIN portal_unit u ON u.id = p.unit_id "
-        "WHERE u.path LIKE %s AND p.created_at >= %s AND p.created_at < %s GROUP BY p.status"
-    )
 
     def raw(unit) -> list:
-        with connection.cursor() as cursor:
-            cursor.execute(raw_sql, [f"{unit.path}%", start, end + datetime.timedelta(days=1)])
-            return cursor.fetchall()
+        return raw_group_by(unit, start, end)
 
     rows = []
     for name, unit in (("national root", root), ("one commune", commune)):
@@ -399,16 +395,6 @@ def transition_against_update() -> tuple[float, float, float, int]:
         except Rollback:
             pass
     return statistics.median(service), statistics.median(bare), statistics.median(by_hand), len(service)
-
-
-def timed(function, runs: int = 5) -> float:
-    function()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
 
 
 # --- the run and its section in RESULTS.md ---------------------------------------------------

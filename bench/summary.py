@@ -53,6 +53,21 @@ def own_database(name: str = "bench_portal") -> tuple[str, callable]:
     return f"sqlite:///{folder}/bench.sqlite3", lambda: None
 
 
+RAW_GROUP_BY = (
+    "SELECT p.status, COUNT(*) FROM proposals_proposal p JOIN portal_unit u ON u.id = p.unit_id "
+    "WHERE u.path LIKE %s AND p.created_at >= %s AND p.created_at < %s GROUP BY p.status"
+)
+
+
+def raw_group_by(unit, start: datetime.date, end: datetime.date) -> list:
+    """The floor of the summary: one `GROUP BY status` of the unit's proposals in the period."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(RAW_GROUP_BY, [f"{unit.path}%", start, end + datetime.timedelta(days=1)])
+        return cursor.fetchall()
+
+
 def timed(function, runs: int = 5) -> float:
     """The median of `runs` timings, in seconds (after one warm-up)."""
     function()
@@ -167,15 +182,9 @@ def main() -> None:
         from monitoring.summary import summary
 
         start, end = datetime.date.today() - datetime.timedelta(days=365), datetime.date.today()
-        raw_sql = (
-            "SELECT p.status, COUNT(*) FROM proposals_proposal p JOIN portal_unit u ON u.id = p.unit_id "
-            "WHERE u.path LIKE %s AND p.created_at >= %s AND p.created_at < %s GROUP BY p.status"
-        )
 
         def raw(unit) -> list:
-            with connection.cursor() as cursor:
-                cursor.execute(raw_sql, [f"{unit.path}%", start, end + datetime.timedelta(days=1)])
-                return cursor.fetchall()
+            return raw_group_by(unit, start, end)
 
         results = {}
         for name in ("root", "leaf"):
