@@ -68,3 +68,12 @@ def test_with_an_estimated_count_every_row_stays_reachable_page_by_page(demo_ful
 def test_rounded_estimates_keep_two_significant_digits():
     assert pagination.rounded(987_654) == 990_000
     assert pagination.rounded(10_449) == 10_000
+
+
+def test_a_list_that_can_match_nothing_is_counted_as_empty(demo_full):
+    """A person with no units and no grants gets a filter on empty lists of ids, which Django
+    does not turn into SQL at all: the planner is not asked, the page is empty (not a 500)."""
+    nothing = Proposal.objects.filter(pk__in=[])
+    expected = None if connection.vendor == "sqlite" else 0
+    assert pagination.estimated_count(nothing) == expected
+    assert pagination.Paginator(nothing.order_by("pk"), 20).count == 0
