@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Max, Min, Sum
@@ -231,6 +232,7 @@ def _plan(run: SweepRun) -> list[SweepChunk]:
             chunks.append(SweepChunk(run=run, provider=name))
             continue
         model, size = split
+        size = settings.PORTAL_SWEEP_IDS_PER_CHUNK or size
         bounds = model._default_manager.aggregate(low=Min("pk"), high=Max("pk"))
         low, high = bounds["low"] or 0, bounds["high"] or 0
         starts = list(range(low, high + 1, size))

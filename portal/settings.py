@@ -205,6 +205,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # The daily sweep runs at 07:00 Hanoi time; SWEEP_EVERY_SECONDS replaces that with a short
 # interval (used by the worker test and handy on a staging server).
 _sweep_every = os.environ.get("SWEEP_EVERY_SECONDS", "")
+# The ids of one chunk of the sweep, for every provider (empty: each provider's own size);
+# the fault drill makes chunks small so that a worker killed mid-sweep has done some of them.
+PORTAL_SWEEP_IDS_PER_CHUNK = int(os.environ.get("PORTAL_SWEEP_IDS_PER_CHUNK") or 0)
 # A report over more proposals than this is downloaded through "my downloads" (a background task).
 PORTAL_EXPORT_INLINE_MAX = int(os.environ.get("PORTAL_EXPORT_INLINE_MAX", "5000"))
 CELERY_BEAT_SCHEDULE = {

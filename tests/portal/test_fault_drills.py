@@ -121,7 +121,8 @@ def test_the_worker_killed_in_the_middle_of_a_sweep_sends_each_reminder_once(dem
     mail.mkdir()
     reminders = Notification.objects.filter(kind="proposal_due_soon")
     with own_redis() as redis:
-        env = environment(redis.url, mail, OUTBOX_EVERY_SECONDS="5")
+        # Chunks of ten proposals, each its own task and transaction: the kill lands between them.
+        env = environment(redis.url, mail, OUTBOX_EVERY_SECONDS="5", PORTAL_SWEEP_IDS_PER_CHUNK="10")
         sender = Celery(broker=redis.url)  # tasks go to the drill's Redis, by name, as beat sends them
         with running_worker(tmp_path, env=env) as (_queue, log):
             sender.send_task("portal.tasks.sweep_due", args=[day.isoformat()])

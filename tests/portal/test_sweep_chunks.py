@@ -68,6 +68,16 @@ def test_a_run_is_cut_in_chunks_and_finished_with_the_last(demo, small_chunks):
     assert_each_once(proposals, demo["head_a"])
 
 
+def test_the_setting_cuts_every_provider_in_chunks_of_its_size(demo, settings):
+    settings.PORTAL_SWEEP_IDS_PER_CHUNK = 3
+    proposals = due_soon(demo, 7)
+    run = reminders.sweep(DAY)
+    ranges = run.chunks.filter(provider__endswith="decision_reminders").values_list("first_id", "last_id")
+    assert all(last - first == 3 for first, last in ranges if last is not None)
+    assert len(ranges) >= 3 and run.reminders_sent == 7
+    assert_each_once(proposals, demo["head_a"])
+
+
 def test_two_runs_send_each_reminder_once(demo, small_chunks):
     proposals = due_soon(demo, 5)
     assert [reminders.sweep(DAY).reminders_sent for _ in range(2)] == [5, 0]
