@@ -51,10 +51,12 @@ class Available:
         return f"{self.kind}-{self.source.partition(':')[2]}"
 
 
-def available(proposal: Proposal, reader: User) -> list[Available]:
-    """The official documents this proposal's record allows, in the order of the steps."""
+def available(proposal: Proposal, reader: User, steps: list | None = None) -> list[Available]:
+    """The official documents this proposal's record allows, in the order of the steps
+    (`steps`: the proposal's transitions with their actors, when the caller has read them)."""
     found = []
-    steps = list(proposal.transitions.select_related("actor"))
+    if steps is None:
+        steps = list(proposal.transitions.select_related("actor"))
     vote = next((t for t in reversed(steps) if t.action == "decide"), None)
     if vote is not None:
         found.append(Available(Kind.MINUTES, f"proposal:{proposal.pk}", proposal.reviewer_unit, vote.actor,
@@ -65,10 +67,13 @@ def available(proposal: Proposal, reader: User) -> list[Available]:
                                proposal.decided_by, proposal.decided_on, step))  # fmt: skip
     pilot = getattr(proposal, "pilot", None)
     if pilot is not None:
-        for step in pilot.transitions.select_related("actor").filter(action__in=DIRECTIVES):
+        pilot_steps = list(
+            pilot.transitions.select_related("actor").filter(action__in=(*DIRECTIVES, "evaluate"))
+        )
+        for step in (step for step in pilot_steps if step.action in DIRECTIVES):
             found.append(Available(Kind.DIRECTIVE, f"transition:{step.pk}", pilot.directing_unit, step.actor,
                                    timezone.localdate(step.at), step))  # fmt: skip
-        evaluated = pilot.transitions.select_related("actor").filter(action="evaluate").last()
+        evaluated = next((step for step in reversed(pilot_steps) if step.action == "evaluate"), None)
         if evaluated is not None:
             found.append(Available(Kind.EVALUATION, f"pilot:{pilot.pk}", pilot.directing_unit,
                                    evaluated.actor, pilot.evaluated_on, evaluated))  # fmt: skip

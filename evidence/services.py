@@ -106,10 +106,11 @@ def describe(link: AuditLink) -> dict:
 
 
 def documents_of(
-    *, reader: User, proposal: Proposal
+    *, reader: User, proposal: Proposal, steps: list | None = None
 ) -> list[tuple[documents.Available, OfficialDocument | None]]:
-    """The official documents the record allows, each with its register entry once issued."""
-    allowed = documents.available(proposal, reader)
+    """The official documents the record allows, each with its register entry once issued
+    (`steps`: the proposal's transitions, when the page has read them)."""
+    allowed = documents.available(proposal, reader, steps)
     issued = {
         (d.kind, d.source): d
         for d in OfficialDocument.objects.filter(proposal=proposal).select_related("unit")

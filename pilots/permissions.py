@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pilots.models import Pilot
+from portal.memo import once
 from portal.models import RoleAssignment, User
 from portal.permissions import covers, granted_q, has_role, load_visible
+from proposals.permissions import is_co_implementer
 
 
 def get_pilot_for(user: User, pk: int, prefetch=None) -> Pilot:
@@ -17,7 +19,7 @@ def has_part_in(user: User, pilot: Pilot) -> bool:
     return (
         pilot.proposal.author_id == user.pk
         or is_implementer(user, pilot)
-        or pilot.proposal.co_implementers.filter(pk=user.pk).exists()
+        or is_co_implementer(user, pilot.proposal)
     )
 
 
@@ -28,7 +30,7 @@ def is_head(user: User, pilot: Pilot) -> bool:
 
 
 def is_implementer(user: User, pilot: Pilot) -> bool:
-    return pilot.implementers.filter(pk=user.pk).exists()
+    return once(("implementer", pilot.pk, user.pk), pilot.implementers.filter(pk=user.pk).exists)
 
 
 def is_inspector(user: User, pilot: Pilot) -> bool:
@@ -38,7 +40,8 @@ def is_inspector(user: User, pilot: Pilot) -> bool:
         return False
     if covers(user, RoleAssignment.Role.INSPECTOR, pilot.unit):
         return True
-    return Pilot.objects.filter(pk=pilot.pk).filter(granted_q(user, Pilot, "inspect_pilot")).exists()
+    granted = Pilot.objects.filter(pk=pilot.pk).filter(granted_q(user, Pilot, "inspect_pilot"))
+    return once(("granted inspect_pilot", pilot.pk, user.pk), granted.exists)
 
 
 def can_create_for(user: User, proposal) -> bool:

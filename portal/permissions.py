@@ -19,6 +19,7 @@ from django.http import Http404
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from guardian.shortcuts import assign_perm, remove_perm
 
+from portal.memo import once
 from portal.models import RoleAssignment, Unit, User, path_prefix_q
 
 __all__ = [
@@ -110,10 +111,14 @@ def scope_unit_ids(user: User) -> list[int] | None:
     paths = scope_paths(user)
     if not paths:
         return []
-    covered = path_prefix_q("path", paths)
-    if not Unit.objects.exclude(covered).exists():
-        return None
-    return list(Unit.objects.filter(covered).values_list("pk", flat=True))
+
+    def ids() -> list[int] | None:
+        covered = path_prefix_q("path", paths)
+        if not Unit.objects.exclude(covered).exists():
+            return None
+        return list(Unit.objects.filter(covered).values_list("pk", flat=True))
+
+    return once(("scope_unit_ids", *paths), ids)
 
 
 def visible_units(user: User):

@@ -3,6 +3,7 @@ proposals through `get_proposal_for` (404 for what the user may not see)."""
 
 from __future__ import annotations
 
+from portal.memo import once
 from portal.models import RoleAssignment, User
 from portal.permissions import has_role, load_visible
 from proposals.models import Proposal, ProposalAttachment
@@ -25,7 +26,7 @@ def is_author(user: User, proposal: Proposal) -> bool:
 
 
 def is_co_implementer(user: User, proposal: Proposal) -> bool:
-    return proposal.co_implementers.filter(pk=user.pk).exists()
+    return once(("co_implementer", proposal.pk, user.pk), proposal.co_implementers.filter(pk=user.pk).exists)
 
 
 def is_reviewing_head(user: User, proposal: Proposal) -> bool:

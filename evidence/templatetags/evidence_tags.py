@@ -11,4 +11,6 @@ register = template.Library()
 @register.inclusion_tag("evidence/_panel.html", takes_context=True)
 def evidence_panel(context, proposal) -> dict:
     user = context["request"].user
-    return {"proposal": proposal, "documents": services.documents_of(reader=user, proposal=proposal)}
+    steps = context.get("timeline")  # the page's timeline: the proposal's transitions, read once
+    found = services.documents_of(reader=user, proposal=proposal, steps=steps)
+    return {"proposal": proposal, "documents": found}
