@@ -7,6 +7,7 @@ reads in Accept-Language (CONTRACT: errors), and Vietnamese is the default there
 """
 
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -89,3 +90,25 @@ class QueryTextMiddleware:
 
 def _control(text: str) -> bool:
     return any((ord(char) < 32 and char not in "\t\n\r") or ord(char) == 127 for char in text)
+
+
+class MethodNotAllowedPage:
+    """A page's action URL opened again in the browser (a GET on a form's POST address) gets a
+    page that says what happened, not the empty 405 of `require_POST`; the API keeps its JSON.
+    Last in the list, so that the headers of the others (CSP, language) are set on this page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            isinstance(response, HttpResponseNotAllowed)
+            and not response.content
+            and not request.path_info.startswith("/api/")
+        ):
+            from portal.views import error_405
+
+            allowed = [method.strip() for method in response["Allow"].split(",") if method.strip()]
+            return error_405(request, allowed)
+        return response

@@ -472,6 +472,13 @@ class TransitionBase(models.Model):
         return f"{self.from_status} → {self.to_status} ({self.action})"
 
     @property
+    def action_label(self) -> str:
+        """The action as the reader reads it (portal.actions)."""
+        from portal.actions import action_label
+
+        return action_label(self.action)
+
+    @property
     def text(self) -> str:
         """The note as the reader reads it (see portal.texts)."""
         return note_text(self.note_kind, self.params, self.note)

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "portal.middleware.MethodNotAllowedPage",
 ]
 
 # Repeated failed sign-ins (page or token) lock that user from that address for 15 minutes

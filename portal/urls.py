@@ -104,6 +104,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz/", health.view(), name="healthz"),
     path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),

@@ -102,6 +102,21 @@ def _api_error(request, status: int) -> JsonResponse | None:
     return JsonResponse({"detail": str(details[status])}, status=status)
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico on their own: the portal's icon (pages link it too)."""
+    from django.templatetags.static import static
+
+    return redirect(static("img/favicon.svg"), permanent=True)
+
+
+def error_405(request, allowed: list[str]):
+    """A page opened with a method it does not take (a form's action URL opened again in the
+    browser): a page that says so, with the Allow header, instead of an empty one."""
+    response = render(request, "405.html", status=405)
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
 def error_400(request, exception=None):
     return _api_error(request, 400) or render(request, "400.html", status=400)
 

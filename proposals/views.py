@@ -76,7 +76,8 @@ def _paged_list(request: HttpRequest, queryset, *, title: str, view: str) -> Htt
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"page": page, "filters": filters, "title": title, "view": view, "query": query.urlencode()}
+    context = {"page": page, "filters": filters, "title": title, "view": view, "query": query.urlencode(),
+               "can_create": permissions.can_create(request.user)}  # fmt: skip
     # htmx asks for the results alone when a filter changes.
     template = "proposals/_results.html" if request.headers.get("HX-Request") else "proposals/list.html"
     return render(request, template, context)

@@ -203,8 +203,8 @@ def test_a_cadre_writes_and_submits_through_the_forms_and_the_head_approves_by_v
     assert 'data-testid="vote"' in page
     assert 'data-testid="actions"' not in page
     assert 'data-testid="timeline"' in page
-    for action in ("create", "submit", "party_opinion", "decide"):
-        assert f"<code>{action}</code>" in page
+    for label in ("Tạo mới", "Đã gửi", "Ghi nhận ý kiến của cấp ủy", "Ghi nhận biểu quyết của tập thể"):
+        assert f'data-testid="step-action">{label}</span>' in page
 
 
 def test_a_failed_vote_then_the_heads_override_through_the_forms_ends_approved_by_head(
