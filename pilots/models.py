@@ -354,7 +354,7 @@ class CorrectiveAction(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="actions")
     description = models.TextField(_("corrective action"))
     due_date = models.DateField(_("due"))
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(pgettext_lazy("corrective action", "closed on"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
