@@ -77,12 +77,15 @@ messages: venv
 
 ## bench: the whole country (generate_scale_data, kept in `bench_scale` and reused), gunicorn and wrk at 16 clients
 ## against the floors, the daily sweep with a real worker, the report summary and the audit chain (bench/RESULTS.md)
+# The benchmarks measure PostgreSQL: the server of DATABASE_URL, else the local one (each makes
+# databases of its own there and never touches the database named in the URL).
+BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 bench: venv
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(PY) bench/scale.py
-	$(PY) bench/sweep.py
-	$(PY) bench/summary.py
-	$(PY) bench/audit.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/scale.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/sweep.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/summary.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/audit.py
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) db.sqlite3 staticfiles

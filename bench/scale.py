@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import os
 import socket
 import statistics
@@ -469,7 +470,11 @@ def main() -> None:
                 wrk(port, [(target.floor_path, "X-Bench: floor")], 1, clients=WORKERS * 2)
         for target in found:
             kind = "api" if target.api else "page"
-            target.load = wrk(port, [(target.path, header[target.persona][kind])], args.seconds)
+            # A slow request (the national summary) gets a figure long enough for each client
+            # to be answered a few times.
+            rounds = math.ceil(3 * target.sequential_ms * CLIENTS / WORKERS / 1000)
+            seconds = min(60, max(args.seconds, rounds))
+            target.load = wrk(port, [(target.path, header[target.persona][kind])], seconds)
             if target.floor:
                 target.floor_load = wrk(port, [(target.floor_path, "X-Bench: floor")], args.seconds)
         server_floor = wrk(port, [("/bench/floor/trivial/", "X-Bench: floor")], args.seconds)
@@ -501,8 +506,8 @@ def write(found, sizes, generated, server_floor, mixed, guardian, summaries, tra
         f"## Scale: the whole country on one machine ({datetime.date.today():%d/%m/%Y})",
         "",
         f"Machine: {cpu} cores; {version}; gunicorn with {WORKERS} sync workers; load by wrk at "
-        f"{CLIENTS} concurrent clients, {found[0].load.get('seconds', 0):.0f} s per figure, "
-        "on the same machine.",
+        f"{CLIENTS} concurrent clients, {found[0].load.get('seconds', 0):.0f} s per figure (up to 60 s for "
+        "a slow request, so that each client is answered a few times), on the same machine.",
         f"Data ({size}): "
         + ", ".join(f"{value:,} {name}" for name, value in sizes.items())
         + (f"; generated in {generated:.0f} s." if generated else "; reused from the previous run."),
@@ -518,14 +523,17 @@ def write(found, sizes, generated, server_floor, mixed, guardian, summaries, tra
     for t in found:
         floor_p95 = t.floor_load.get("p95_ms") if t.floor_load else server_floor["p95_ms"]
         ratio = t.load["p95_ms"] / floor_p95 if floor_p95 else float("inf")
-        ok = t.load["p95_ms"] <= GOAL_MS and ratio <= 2 and t.load["errors"] == 0
+        answered = t.load["requests"] > 0  # none answered within the figure: not met, not "0 ms"
+        ok = answered and t.load["p95_ms"] <= GOAL_MS and ratio <= 2 and t.load["errors"] == 0
         met["p1"] += ok
         met["p2"] += t.queries <= 12
         lines.append(
             f"| {t.persona.removeprefix('scale_')} | {t.label} | {t.queries} | {t.sequential_ms:.1f} | "
-            f"{t.load['p50_ms']:.1f} | {t.load['p95_ms']:.1f} | {t.load['rps']:.0f} | {t.load['errors']} | "
-            f"{floor_p95:.1f}{'' if t.floor_load else ' (server)'} | {ratio:.1f}× | "
-            f"{'met' if ok else 'not met'} |"
+            + (f"{t.load['p50_ms']:.1f} | {t.load['p95_ms']:.1f} | " if answered else "none answered | – | ")
+            + f"{t.load['rps']:.0f} | {t.load['errors']} | "
+            f"{floor_p95:.1f}{'' if t.floor_load else ' (server)'} | "
+            + (f"{ratio:.1f}× | " if answered else "– | ")
+            + f"{'met' if ok else 'not met'} |"
         )
     mixed_ok = mixed["rps"] >= 150 and not mixed["errors"]
     lines += [

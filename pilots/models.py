@@ -64,12 +64,18 @@ class PilotQuerySet(models.QuerySet):
         ).with_next_due()
 
     def with_next_due(self) -> PilotQuerySet:
-        """Annotate `next_report_due`: the earliest due date of a report not yet handed in."""
+        """Annotate `next_report_due`: the earliest due date of a report not yet handed in, while
+        the pilot runs (planned, active or suspended); once it is completed, terminated or
+        evaluated no progress report is due any more (None)."""
         open_reports = ProgressReport.objects.filter(
             pilot=models.OuterRef("pk"),
             status__in=[ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION],
         ).order_by("due_date")
-        return self.annotate(next_report_due=models.Subquery(open_reports.values("due_date")[:1]))
+        running = ("planned", "active", "suspended")
+        next_due = models.Subquery(open_reports.values("due_date")[:1])
+        return self.annotate(
+            next_report_due=models.Case(models.When(status__in=running, then=next_due), default=None)
+        )
 
 
 class Pilot(models.Model):

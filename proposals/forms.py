@@ -115,8 +115,11 @@ class PartyOpinionForm(StyledMixin, forms.Form):
     )
     supports = forms.TypedChoiceField(
         label=_("The Party committee"),
-        choices=[("true", _("supports the proposal")), ("false", _("does not support the proposal"))],
+        # No answer chosen beforehand: the person recording it says which it was.
+        choices=[("", _("— choose —")), ("true", _("supports the proposal")),
+                 ("false", _("does not support the proposal"))],
         coerce=lambda value: value == "true",
+        empty_value=None,
     )
 
 

@@ -108,6 +108,15 @@ def report(period_end: str, progress: int, **values) -> dict:
     }
 
 
+def browser_list(user, pid: int):
+    """The pilot as the pilots' list page shows it."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return next(pilot for pilot in client.get("/pilots/").context["page"] if pilot.pk == pid)
+
+
 def look(client, pid: int) -> dict:
     """The pilot as the list shows it (the detail view has its own test below)."""
     found = [p for p in client.get("/api/v1/pilots/").json()["results"] if p["id"] == pid]
@@ -266,6 +275,7 @@ def test_a_pilot_lives_from_creation_to_evaluation_through_the_api(clock, people
     assert post(head, pid, "complete").status_code == 403
     response = post(cadre2, pid, "complete")
     assert response.status_code == 200 and response.json()["status"] == "completed"
+    assert response.json()["next_report_due"] is None  # no progress report is due once it is over
     # By hand: Mon 30, Tue 31 Aug, Wed 1 Sep, (2–3 Sep National Day), Mon 6, Tue 7 Sep.
     assert response.json()["results_report_due"] == iso(add_working_days(D(2027, 8, 27), 5)) == "2027-09-07"
     assert post(cadre, pid, "reports", report("2027-10-10", 90)).status_code == 409
@@ -298,6 +308,9 @@ def test_a_pilot_lives_from_creation_to_evaluation_through_the_api(clock, people
     assert (done["status"], done["outcome"], done["damage"], done["damage_vnd"]) == (
         "evaluated", "not_completed", True, 10_000_000,
     )  # fmt: skip
+    assert done["next_report_due"] is None
+    listed = browser_list(people["head_a"], pid)
+    assert listed.next_report_due is None
     cases = head.get(f"/api/v1/cases/?pilot={pid}").json()
     assert cases["count"] == 1
     case = cases["results"][0]
@@ -545,3 +558,4 @@ def test_the_list_filters_by_status(people, as_):
     assert ids("/api/v1/pilots/?status=planned") == [planned["id"]]
     assert ids("/api/v1/pilots/?status=active") == [active["id"]]
     assert as_("head_b").get("/api/v1/pilots/").json()["count"] == 0
+

@@ -234,7 +234,8 @@ def test_a_pilot_lives_from_set_up_to_evaluation_through_the_pages(clock, people
         "Đã bổ sung",
     )
     assert list(browser(inspector).get("/pilots/inspections/").context["actions"]) == []
-    page = browser(inspector).get(f"/pilots/{pilot.pk}/").content.decode()  # a closed action, not a closed unit
+    # A closed corrective action, not a closed unit.
+    page = browser(inspector).get(f"/pilots/{pilot.pk}/").content.decode()
     assert 'data-testid="action-closed">Đã đóng ngày 05/03/2027' in page and "ngừng hoạt động" not in page
 
     # The head adjusts the plan: a month longer and more money; the page shows the diff.

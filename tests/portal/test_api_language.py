@@ -173,3 +173,14 @@ def test_every_message_of_the_installed_drf_has_its_vietnamese():
     translated |= {e.msgid_plural for e in ours if e.msgid_plural}
     translated |= {e.msgid for e in polib.mofile(str(locale / "vi/LC_MESSAGES/django.mo")) if e.msgstr}
     assert sorted(messages - translated) == []
+
+
+def test_django_s_bounds_read_without_a_stray_space():
+    """Django's own Vietnamese put a space before the full stop ("… bằng với 100 .")."""
+    from django.core.validators import MaxValueValidator, MinValueValidator
+    from django.utils import translation
+
+    with translation.override("vi"):
+        for validator in (MaxValueValidator(100), MinValueValidator(0)):
+            message = str(validator.message) % {"limit_value": validator.limit_value}
+            assert message.endswith(f"bằng {validator.limit_value}.") and " ." not in message

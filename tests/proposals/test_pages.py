@@ -683,3 +683,17 @@ def test_htmx_filtering_returns_only_the_results_table(demo, proposal_in, client
     assert 'data-testid="proposal-table"' in html
     assert "Cải cách hành chính một cửa" in html
     assert "<html" not in html
+
+
+def test_the_party_opinion_comes_with_no_answer_chosen_beforehand(demo):
+    """Issue 13: the select came set to "supports"; a head who forgot to choose recorded support."""
+    proposal = make_proposal(demo["cadre_a"], "submitted")
+    client = login(Client(), demo["head_a"])
+    page = client.get(detail_url(proposal.pk)).content.decode()
+    assert '<option value="" selected>' in page
+    response = post(client, proposal.pk, "party-opinion", {"opinion": PARTY["opinion"]})
+    assert response.status_code == 400
+    assert "supports" in response.context["action_forms"]["party-opinion"].errors
+    proposal.refresh_from_db()
+    assert not proposal.transitions.filter(action="party_opinion").exists()
+    assert done(post(client, proposal.pk, "party-opinion", {**PARTY, "supports": "false"}))
