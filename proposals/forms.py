@@ -116,8 +116,11 @@ class PartyOpinionForm(StyledMixin, forms.Form):
     supports = forms.TypedChoiceField(
         label=_("The Party committee"),
         # No answer chosen beforehand: the person recording it says which it was.
-        choices=[("", _("— choose —")), ("true", _("supports the proposal")),
-                 ("false", _("does not support the proposal"))],
+        choices=[
+            ("", _("— choose —")),
+            ("true", _("supports the proposal")),
+            ("false", _("does not support the proposal")),
+        ],
         coerce=lambda value: value == "true",
         empty_value=None,
     )

@@ -558,4 +558,3 @@ def test_the_list_filters_by_status(people, as_):
     assert ids("/api/v1/pilots/?status=planned") == [planned["id"]]
     assert ids("/api/v1/pilots/?status=active") == [active["id"]]
     assert as_("head_b").get("/api/v1/pilots/").json()["count"] == 0
-
