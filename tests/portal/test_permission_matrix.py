@@ -36,7 +36,7 @@ PERSONAS = [None, "head_top", "deputy_a", "head_a", "cadre_a", "cadre_a2", "head
 # Routes anyone may open, signed in or not (/metrics answers 404 or asks for its own bearer token).
 PUBLIC = {
     "login", "login-code", "two-factor-setup", "set_language", "public", "evidence-verify", "api-token",
-    "api-dossier-verify", "api-fallback", "api-root", "healthz", "metrics",
+    "api-dossier-verify", "api-fallback", "api-root", "healthz", "metrics", "favicon",
 }  # fmt: skip
 # Routes without an object: any signed-in person may open them (what a list holds is checked
 # below), a signed-out one is sent to sign in.
