@@ -71,7 +71,7 @@ class PilotQuerySet(models.QuerySet):
             pilot=models.OuterRef("pk"),
             status__in=[ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION],
         ).order_by("due_date")
-        running = ("planned", "active", "suspended")
+        running = (Pilot.Status.PLANNED, Pilot.Status.ACTIVE, Pilot.Status.SUSPENDED)
         next_due = models.Subquery(open_reports.values("due_date")[:1])
         return self.annotate(
             next_report_due=models.Case(models.When(status__in=running, then=next_due), default=None)

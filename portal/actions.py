@@ -1,6 +1,6 @@
 """What each step of a timeline is called (issue 13: no code reaches a reader). A transition
-row stores its action as a code (`submit`, `party_opinion`, `close_action`, …); pages, the API's
-`action_label` and the dossier show these labels, in the reader's language."""
+row stores its action as a code (`submit`, `party_opinion`, `close_action`, …); the timelines of
+the pages show these labels (`TransitionBase.action_label`), in the reader's language."""
 
 from __future__ import annotations
 
