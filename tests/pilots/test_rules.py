@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from accountability.models import Case
 from pilots import services
 from pilots.models import CorrectiveAction, Inspection, Pilot, ProgressReport
+from pilots.services._base import _periods
+from portal.errors import IncompleteInput
 from portal.models import Unit, User
 from portal.permissions import grant
 from portal.workdays import add_working_days
@@ -430,7 +432,7 @@ def test_a_terminated_pilot_reports_its_results_and_is_evaluated(api, people, pi
 )
 def test_the_reporting_periods_cover_the_plan_without_gaps_or_overlaps(start, days, frequency):
     end = start + datetime.timedelta(days=days)
-    periods = services._periods(start, end, frequency)
+    periods = _periods(start, end, frequency)
     assert periods[0][0] == start and periods[-1][1] == end
     for (_s1, e1), (s2, _e2) in itertools.pairwise(periods):
         assert s2 == e1 + datetime.timedelta(days=1)
@@ -450,7 +452,7 @@ def test_any_progress_outside_0_to_100_is_refused(api, people, progress):
     )
     assert response.status_code == 400 and "progress_percent" in response.json()
     assert not ProgressReport.objects.exclude(status="due").exists()
-    with pytest.raises(services.IncompleteInput):
+    with pytest.raises(IncompleteInput):
         services.report_submit(
             actor=people["cadre_a"], pilot=pilot, period_end=D(2027, 2, 3), summary="x",
             progress_percent=progress,
