@@ -1,5 +1,5 @@
 """`python manage.py generate_scale_data`: a whole country's data in an empty, migrated database
-(see monitoring/scale_data.py), for the benchmarks of issue "Scale"."""
+(see monitoring/scale_data/), for the benchmarks of issue "Scale"."""
 
 from __future__ import annotations
 
@@ -29,5 +29,5 @@ class Command(BaseCommand):
             raise CommandError(str(refusal)) from None
         self.stdout.write(
             f"generated in {time.perf_counter() - started:.1f} s; personas (password in "
-            f"monitoring/scale_data.py): {', '.join(PERSONAS)}"
+            f"monitoring/scale_data/): {', '.join(PERSONAS)}"
         )
