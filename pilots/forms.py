@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pilots.models import Inspection, Pilot
+from pilots.models import Inspection, Pilot, report_period
 from pilots.services import evaluation_exclusions
 from portal import voting
+from portal.text import plain_number
 from proposals.forms import CollectiveVoteFields, DateInput, StyledMixin
 from proposals.models import MAX_BUDGET_VND
 
@@ -172,7 +173,7 @@ class PilotCreateForm(PlanForm):
 def indicator_lines(pilot: Pilot) -> str:
     """The pilot's indicators as the form writes them: name; unit; baseline; target."""
     return "\n".join(
-        f"{i.name}; {i.unit}; {i.baseline.normalize()}; {i.target.normalize()}"
+        f"{i.name}; {i.unit}; {plain_number(i.baseline)}; {plain_number(i.target)}"
         for i in pilot.indicators.filter(retired=False)
     )
 
@@ -197,3 +198,4 @@ class AttachmentForm(StyledMixin, forms.Form):
     def __init__(self, *args, pilot: Pilot, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["report"].queryset = pilot.reports.all()
+        self.fields["report"].label_from_instance = report_period

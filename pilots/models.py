@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -248,6 +249,15 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def reported(self) -> list[IndicatorValue]:
+        """The values as they stand, oldest first: one per report (a report corrected and sent
+        again replaces its values; the earlier ones stay in the table as what was first sent)
+        and one from the results report. Reads `values` prefetched."""
+        current: dict[tuple, IndicatorValue] = {}
+        for value in sorted(self.values.all(), key=lambda v: (v.as_of, v.id)):
+            current[value.report_id or (value.final, value.as_of)] = value
+        return sorted(current.values(), key=lambda v: (v.as_of, v.id))
+
 
 class Milestone(models.Model):
     pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="milestones")
@@ -315,6 +325,12 @@ class ProgressReport(models.Model):
         return (
             self.status in (self.Status.DUE, self.Status.CORRECTION) and self.due_date < timezone.localdate()
         )
+
+
+def report_period(report: ProgressReport) -> str:
+    """A report as a person picks it in a list: its period, "19/10/2026 – 18/11/2026"."""
+    start, end = (date_format(day, "SHORT_DATE_FORMAT") for day in (report.period_start, report.period_end))
+    return f"{start} – {end}"
 
 
 class IndicatorValue(models.Model):

@@ -27,6 +27,7 @@ from portal.models import RoleAssignment, User
 from portal.pagination import Paginator
 from portal.permissions import has_role, load_visible
 from portal.templatetags.portal_tags import vnd
+from portal.text import shown_number
 from portal.work import WorkSection
 from proposals.forms import PersonForm
 from proposals.permissions import get_proposal_for
@@ -75,13 +76,18 @@ DONE = {
 
 
 def _form(action: str, pilot: Pilot, data=None):
+    """The form of an action; its field ids carry the action's name, as several forms of one page
+    have fields of the same name (a reason to suspend, a reason to terminate)."""
     form_class, _rule = ACTIONS[action]
+    auto_id = f"id_{action.replace('-', '_')}_%s"
     if action in NEEDS_PILOT:
-        return form_class(data, pilot=pilot)
+        return form_class(data, pilot=pilot, auto_id=auto_id)
     if action == "adjust":
         initial = {name: getattr(pilot, name) for name in services.PLAN_FIELDS}
-        return form_class(data, initial={**initial, "indicators": forms.indicator_lines(pilot)})
-    return form_class(data)
+        return form_class(
+            data, initial={**initial, "indicators": forms.indicator_lines(pilot)}, auto_id=auto_id
+        )
+    return form_class(data, auto_id=auto_id)
 
 
 def _may(user: User, pilot: Pilot, rule: str) -> bool:
@@ -112,8 +118,21 @@ def _detail_context(request: HttpRequest, pilot: Pilot, bound: dict | None = Non
         "pilot": pilot,
         "action_forms": action_forms,
         "open_action": open_action,
-        "review_form": bound.get("review") or (forms.ReviewForm() if is_head else None),
-        "close_form": bound.get("close-action") or (forms.CloseActionForm() if may_close else None),
+        # one form per report to review and per action to close, each with its own field ids
+        "review_forms": _per_item(
+            forms.ReviewForm,
+            [r for r in reports if r.status == ProgressReport.Status.SUBMITTED] if is_head else [],
+            bound.get("review"),
+            "report",
+            "review",
+        ),
+        "close_forms": _per_item(
+            forms.CloseActionForm,
+            CorrectiveAction.objects.filter(inspection__pilot=pilot, closed_on=None) if may_close else [],
+            bound.get("close-action"),
+            "action",
+            "close",
+        ),
         "reports": reports,
         "indicators": indicators,
         "chart": _chart_data(indicators),
@@ -134,10 +153,24 @@ def _detail_context(request: HttpRequest, pilot: Pilot, bound: dict | None = Non
     }
 
 
+def _per_item(form_class, items, bound, key: str, name: str) -> dict[int, object]:
+    """A form for each item (a report to review, an action to close) by its id; the form posted
+    comes back, with its errors, under the item it was posted for."""
+    posted = str(bound.data.get(key, "")) if bound is not None else ""
+    return {
+        item.pk: bound if posted == str(item.pk) else form_class(auto_id=f"id_{name}{item.pk}_%s")
+        for item in items
+    }
+
+
 def _chart_data(indicators: list[Indicator]) -> dict:
-    """Target vs actual over time, per indicator, for Chart.js (and the table beside it)."""
+    """Target vs actual over time, per indicator, for Chart.js (and the table beside it): the
+    days in order, written dd/mm/yyyy, each indicator's values as they stand on those days."""
+    days = sorted({value.as_of for indicator in indicators for value in indicator.reported()})
+    label = {day: date_format(day, "SHORT_DATE_FORMAT") for day in days}
     return {
         "target_label": _("target"),
+        "labels": [label[day] for day in days],
         "indicators": [
             {
                 "name": indicator.name,
@@ -145,8 +178,7 @@ def _chart_data(indicators: list[Indicator]) -> dict:
                 "baseline": float(indicator.baseline),
                 "target": float(indicator.target),
                 "points": [
-                    {"x": value.as_of.isoformat(), "y": float(value.value)}
-                    for value in indicator.values.all()
+                    {"x": label[value.as_of], "y": float(value.value)} for value in indicator.reported()
                 ],
             }
             for indicator in indicators
@@ -173,7 +205,9 @@ def readable(value) -> str:
     """A plan value as a person reads it: dates dd/mm/yyyy, money in đồng, indicators by name."""
     if isinstance(value, list):
         lines = [
-            f"{i.get('name')}: {i.get('baseline')} → {i.get('target')} {i.get('unit') or ''}" for i in value
+            f"{i.get('name')}: {shown_number(i.get('baseline'))} → {shown_number(i.get('target'))} "
+            f"{i.get('unit') or ''}"
+            for i in value
         ]
         return "; ".join(line.strip() for line in lines)
     if isinstance(value, int):

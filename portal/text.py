@@ -18,3 +18,22 @@ def reject_control_characters(value: str) -> None:
 
     if any((ord(ch) < 32 and ch not in "\t\n\r") or ch == "\x7f" for ch in value):
         raise ValidationError(_("Control characters are not allowed."))
+
+
+def plain_number(value) -> str:
+    """A decimal as a person types it, without trailing zeros or an exponent: 40.0000 → "40",
+    12.50 → "12.5" (Decimal's `normalize()` alone would give "4E+1")."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number = Decimal(str(value)).normalize()
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return format(number, "f")
+
+
+def shown_number(value) -> str:
+    """A decimal as the reader's language writes it: "12,5" in Vietnamese, "12.5" in English."""
+    from django.utils.formats import number_format
+
+    return number_format(plain_number(value), force_grouping=True)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -323,22 +324,34 @@ class Proposal(models.Model):
     def votes_cast(self) -> int:
         return (self.votes_for or 0) + (self.votes_against or 0) + (self.votes_abstain or 0)
 
-    def missing_for_submission(self) -> list[str]:
-        """Labels of what must still be filled in before the proposal can be submitted."""
-        required = (
-            "title", "necessity", "gap_kind", "legal_basis", "solution", "scope", "start_date",
-            "end_date", "resources", "budget_vnd", "feasibility", "impact_positive",
-            "impact_negative", "expected_results", "risks",
-        )  # fmt: skip
+    REQUIRED_FOR_SUBMISSION = (
+        "title", "necessity", "gap_kind", "legal_basis", "solution", "scope", "start_date",
+        "end_date", "resources", "budget_vnd", "feasibility", "impact_positive",
+        "impact_negative", "expected_results", "risks",
+    )  # fmt: skip
+
+    def missing_fields(self) -> list[str]:
+        """The fields that must still be filled in (or confirmed) before the proposal can be
+        submitted, in the order of the form."""
         missing = [
-            str(self._meta.get_field(name).verbose_name)
-            for name in required
+            name
+            for name in self.REQUIRED_FOR_SUBMISSION
             if getattr(self, name) in (None, "")
             or (isinstance(getattr(self, name), str) and not getattr(self, name).strip())
         ]
-        if not self.conditions_confirmed:
-            missing.append(str(self._meta.get_field("conditions_confirmed").verbose_name))
-        return missing
+        return missing + ([] if self.conditions_confirmed else ["conditions_confirmed"])
+
+    def missing_for_submission(self) -> list[str]:
+        """Labels of what must still be filled in before the proposal can be submitted."""
+        return [str(self._meta.get_field(name).verbose_name) for name in self.missing_fields()]
+
+
+def missing_message(name: str) -> str:
+    """What a person is told beside a field left empty when they try to submit."""
+    if name == "conditions_confirmed":
+        return gettext("Confirm that the proposal meets the conditions before you submit it.")
+    label = Proposal._meta.get_field(name).verbose_name
+    return gettext("Fill in %(label)s before you submit the proposal.") % {"label": label}
 
 
 class ProposalUserObjectPermission(UserObjectPermissionBase):

@@ -22,7 +22,7 @@ from portal.permissions import grant, has_role, revoke
 from portal.workdays import add_working_days, working_days_between
 from portal.workflow import Workflow, ensure, required_text, tell
 from proposals import permissions
-from proposals.models import Proposal, ProposalAttachment
+from proposals.models import Proposal, ProposalAttachment, missing_message
 
 DECISION_DAYS = 7  # Art. 8(1): decide within 7 working days of receipt
 
@@ -119,9 +119,9 @@ def proposal_update(*, actor: User, proposal: Proposal, data: dict[str, Any]) ->
 def proposal_submit(*, actor: User, proposal: Proposal) -> Proposal:
     """Send the plan to the reviewing head; the 7-working-day clock starts (again) today."""
     proposal, to_status = FLOW.begin(proposal, actor=actor, action="submit")
-    missing = proposal.missing_for_submission()
+    missing = proposal.missing_fields()
     if missing:
-        raise IncompleteInput({"__all__": _("Still missing: %(fields)s.") % {"fields": ", ".join(missing)}})
+        raise IncompleteInput({name: missing_message(name) for name in missing})
     co_implementers = set(proposal.co_implementers.values_list("pk", flat=True))
     reviewer, routing = review_route(actor, co_implementers)
     head = current_head(reviewer)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.proposal_create, name="proposal-create"),
     path("<id:pk>/", views.proposal_detail, name="proposal-detail"),
     path("<id:pk>/edit/", views.proposal_edit, name="proposal-edit"),
+    path("<id:pk>/check/", views.proposal_check, name="proposal-check"),
     path("<id:pk>/attachments/", views.attachment_upload, name="proposal-attach"),
     path("<id:pk>/attachments/<id:attachment_pk>/", views.attachment_download, name="proposal-attachment"),
     path(

@@ -3,11 +3,14 @@ a service. Broken rules come back as form errors (400) or a clear message (409),
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,9 +21,11 @@ from portal.filetypes import download
 from portal.models import User
 from portal.pagination import Paginator
 from portal.permissions import has_role
+from portal.templatetags.portal_tags import vnd
 from portal.work import WorkSection
 from proposals import permissions, services
 from proposals.forms import (
+    SECTIONS,
     AttachmentForm,
     DecideForm,
     FilterForm,
@@ -31,7 +36,7 @@ from proposals.forms import (
     ProposalForm,
     ReasonForm,
 )
-from proposals.models import Proposal
+from proposals.models import Proposal, missing_message
 from proposals.permissions import get_attachment_for, get_proposal_for
 
 PAGE_SIZE = 25
@@ -142,25 +147,73 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if "submit" not in request.POST:
                 messages.success(request, _("The draft is saved."))
                 return redirect("proposal-edit", proposal.pk)
-            # The edit is kept either way; only the submission may be refused.
-            try:
-                services.proposal_submit(actor=request.user, proposal=proposal)
-            except IncompleteInput as error:
-                reason = " ".join(error.errors.values())
-            except DomainError as error:
-                reason = error.message
-            else:
-                messages.success(request, DONE_MESSAGES["submit"])
-                return redirect(proposal)
-            messages.warning(
-                request,
-                _("The draft is saved, but it cannot be submitted yet: %(reason)s") % {"reason": reason},
-            )
-            return redirect("proposal-edit", proposal.pk)
-        status = 400
+            proposal.refresh_from_db()
+            if not proposal.missing_fields():
+                return redirect("proposal-check", proposal.pk)
+            # The edit is kept; what submission still needs is said beside each field.
+            for name in proposal.missing_fields():
+                form.add_error(name, missing_message(name))
+            messages.info(request, _("The draft is saved. Fill in what is marked before you submit it."))
+        else:
+            status = 400
     proposal.refresh_from_db()
-    context = {"form": form, "proposal": proposal, "missing": proposal.missing_for_submission()}
+    context = {"form": form, "proposal": proposal, "tasks": _tasks(proposal)}
     return render(request, "proposals/form.html", context, status=status)
+
+
+def _tasks(proposal: Proposal) -> list[dict]:
+    """The plan's sections as a task list: each done or still to do, with what it lacks."""
+    missing = set(proposal.missing_fields())
+    return [
+        {"number": number, "title": title, "missing": [name for name in names if name in missing]}
+        for number, (title, names) in enumerate(SECTIONS, start=1)
+    ]
+
+
+def _label(name: str) -> str:
+    return Proposal._meta.get_field(name).verbose_name
+
+
+def _answer(proposal: Proposal, name: str) -> str:
+    """A field of the plan as the person reads it back: a choice by its label, dates dd/mm/yyyy,
+    the budget in đồng, a confirmation as yes or no."""
+    field = Proposal._meta.get_field(name)
+    value = getattr(proposal, name)
+    if value in (None, ""):
+        return ""
+    if field.choices:
+        return getattr(proposal, f"get_{name}_display")()
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if name == "budget_vnd":
+        return vnd(value)
+    return str(value)
+
+
+@login_required
+@require_GET
+def proposal_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check your answers: the plan as it will be sent, each answer with a link to change it; the
+    submit button (with what submitting means) only once nothing is missing."""
+    proposal = get_proposal_for(request.user, pk)
+    if not permissions.can_edit(request.user, proposal):
+        raise PermissionDenied(_("Only the author can submit the proposal."))
+    if proposal.status not in Proposal.EDITABLE_STATES:
+        messages.info(request, _("This proposal is no longer a draft."))
+        return redirect(proposal)
+    missing = proposal.missing_fields()
+    sections = [
+        (title, [(_label(name), _answer(proposal, name), name) for name in names])
+        for title, names in SECTIONS
+    ]
+    context = {
+        "proposal": proposal,
+        "sections": sections,
+        "missing": [(name, missing_message(name)) for name in missing],
+    }
+    return render(request, "proposals/check.html", context)
 
 
 def _detail_context(request: HttpRequest, proposal: Proposal, bound: dict | None = None) -> dict:
@@ -169,6 +222,8 @@ def _detail_context(request: HttpRequest, proposal: Proposal, bound: dict | None
     forms = {}
     for action in STATE_ACTIONS.get(proposal.status, []):
         allowed = ACTIONS[action][2]
+        if action == "submit" and proposal.missing_fields():
+            continue  # offered once the plan is complete; until then the page says what is missing
         if allowed(user, proposal):
             forms[action] = bound.get(action) or _form_for(action, proposal)
     can_attach = permissions.can_attach(user, proposal) and proposal.status in Proposal.EDITABLE_STATES
@@ -189,7 +244,9 @@ def _detail_context(request: HttpRequest, proposal: Proposal, bound: dict | None
         "pilot": getattr(proposal, "pilot", None) if proposal.status in APPROVED_STATES else None,
         "can_start_pilot": proposal.status in APPROVED_STATES and permissions.can_review(user, proposal),
         "can_edit": is_author and proposal.status in Proposal.EDITABLE_STATES,
-        "missing": proposal.missing_for_submission() if proposal.status in Proposal.EDITABLE_STATES else [],
+        "missing": [(name, _label(name)) for name in proposal.missing_fields()]
+        if proposal.status in Proposal.EDITABLE_STATES
+        else [],
     }
 
 
@@ -218,9 +275,9 @@ def _run_action(request: HttpRequest, proposal: Proposal, action: str) -> HttpRe
     except NotAllowed as error:
         raise PermissionDenied(error.message) from None
     except IncompleteInput as error:
-        if form is None:
-            messages.error(request, " ".join(error.errors.values()))
-            return redirect(proposal)
+        if form is None:  # a submission with the plan incomplete: the check page says what and where
+            messages.error(request, _("The proposal cannot be submitted yet: fill in what is marked."))
+            return redirect("proposal-check", proposal.pk)
         _apply_errors(form, error)
         return render(
             request, "proposals/detail.html", _detail_context(request, proposal, {action: form}), status=400

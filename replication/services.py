@@ -14,6 +14,7 @@ from pilots.models import Pilot
 from portal.errors import IncompleteInput, InvalidTransition
 from portal.filetypes import store_upload
 from portal.models import RoleAssignment, User
+from portal.text import plain_number
 from portal.workflow import Workflow, ensure, required_text, tell
 from proposals import services as proposal_services
 from proposals.models import Proposal
@@ -96,7 +97,7 @@ def model_adopt(*, actor: User, model: InnovationModel) -> Proposal:
     original = model.pilot.proposal
     data = {name: getattr(original, name) for name in ADOPTED_FIELDS}
     indicators = "; ".join(
-        f"{i.name}: {i.baseline.normalize()} → {i.target.normalize()} {i.unit}".strip()
+        f"{i.name}: {plain_number(i.baseline)} → {plain_number(i.target)} {i.unit}".strip()
         for i in model.pilot.indicators.filter(retired=False)
     )
     data["expected_results"] = "\n".join(filter(None, [original.expected_results, indicators]))

@@ -6,7 +6,7 @@
   if (!source || !canvas || !window.Chart) return;
   const data = JSON.parse(source.textContent);
   const palette = ["#0d6efd", "#198754", "#d63384", "#fd7e14", "#6f42c1", "#20c997"];
-  const labels = [...new Set(data.indicators.flatMap((i) => i.points.map((p) => p.x)))].sort();
+  const labels = data.labels; // dd/mm/yyyy, in date order (the server sorts them by date)
   const datasets = [];
   data.indicators.forEach((indicator, n) => {
     const colour = palette[n % palette.length];

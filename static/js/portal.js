@@ -10,6 +10,19 @@
     });
     root.querySelectorAll("[data-width]").forEach((el) => { el.style.width = `${Number(el.dataset.width) || 0}%`; });
     root.querySelectorAll("[data-indent]").forEach((el) => { el.style.paddingLeft = `${Number(el.dataset.indent) || 0}rem`; });
+    // An error summary takes the focus, so a screen reader reads it and a keyboard starts there;
+    // each of its links puts the focus in the field it names.
+    const summary = root.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+    root.querySelectorAll("[data-error-summary] a[data-field]").forEach((link) => {
+      link.addEventListener("click", (event) => {
+        const field = document.getElementById(link.dataset.field);
+        if (!field) return;
+        event.preventDefault();
+        field.scrollIntoView({ block: "center" });
+        field.focus();
+      });
+    });
   }
   document.addEventListener("DOMContentLoaded", () => apply(document));
   document.addEventListener("htmx:afterSwap", (event) => apply(event.target));

@@ -240,7 +240,7 @@ def test_plan_versions_come_with_their_diff_against_the_baseline_in_labels(clien
     client.force_login(demo["cadre_a"])
     page = client.get(f"/pilots/{pid}/").content.decode()
     diff = page[page.index('data-testid="plan-diff"') :]
-    assert "kinh phí được bố trí (đồng)" in diff and "budget_vnd" not in diff
+    assert "Kinh phí được bố trí (đồng)" in diff and "budget_vnd" not in diff
     assert "600.000.000" in diff
 
 

@@ -48,7 +48,8 @@ def replicate() -> None:
     from django.core.management.color import no_style
 
     tables = [name for name in replica.introspection.table_names() if name != "django_migrations"]
-    with replica.cursor() as cursor:
+    # In any order: a child row must not stop its parent's table from being emptied.
+    with replica.constraint_checks_disabled(), replica.cursor() as cursor:
         for statement in replica.ops.sql_flush(no_style(), tables, allow_cascade=True):
             cursor.execute(statement)
     with transaction.atomic(using="replica"), replica.constraint_checks_disabled():

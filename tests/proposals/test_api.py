@@ -299,7 +299,8 @@ def test_submitting_an_incomplete_plan_is_400_and_stays_a_draft(demo, as_):
     pk = response.json()["id"]
     response = act(cadre, pk, "submit")
     assert response.status_code == 400
-    assert response.json()["non_field_errors"]
+    errors = response.json()  # a message per field still empty (CONTRACT: 400 with a message per field)
+    assert {"necessity", "legal_basis", "conditions_confirmed"} <= set(errors) and "title" not in errors
     assert ok(cadre.get(f"{API}{pk}/"))["status"] == "draft"
 
 

@@ -260,7 +260,9 @@ def test_a_returned_proposal_is_edited_and_resubmitted_with_the_submit_button_an
         login(client, people["cadre_a"])
         assert client.get(edit_url(pk)).status_code == 200
         response = client.post(edit_url(pk), {**form_data(budget_vnd=900_000_000), "submit": ""})
-    assert done(response)
+        assert done(response) and response["Location"] == f"/proposals/{pk}/check/"  # check your answers
+        assert status_of(pk) == "returned"
+        assert done(post(client, pk, "submit"))  # the button of the check page
     proposal = Proposal.objects.get(pk=pk)
     assert proposal.status == "submitted"
     assert proposal.budget_vnd == 900_000_000
@@ -351,7 +353,8 @@ def test_submitting_an_incomplete_draft_keeps_it_a_draft_and_says_what_is_missin
     assert 'data-testid="missing"' in page
 
     response = client.post(edit_url(pk), {**form_data(necessity=""), "submit": ""})
-    assert response.status_code == 302
+    assert response.status_code == 200  # the edit is saved; what submission lacks is marked on the form
+    assert 'data-testid="error-summary"' in response.content.decode()
     assert status_of(pk) == "draft"
     assert Proposal.objects.get(pk=pk).risks  # the edit was saved before the submission was refused
 

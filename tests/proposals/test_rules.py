@@ -231,7 +231,7 @@ def test_an_incomplete_plan_cannot_be_submitted_and_says_what_is_missing(proposa
     proposal = proposal_in("draft", necessity="", conditions_confirmed=False)
     with pytest.raises(IncompleteInput) as error:
         services.proposal_submit(actor=demo["cadre_a"], proposal=proposal)
-    assert "__all__" in error.value.errors
+    assert set(error.value.errors) == {"necessity", "conditions_confirmed"}  # a message per field
     assert len(proposal.missing_for_submission()) == 2
     proposal.refresh_from_db()
     assert proposal.status == "draft"

@@ -1,0 +1,141 @@
+"""The pilot page as a person reads it (issue 13): no internals (a pilot id before a report's
+period, a target written "4E+1", ISO dates on the chart, '40.0000' in the plan's diff), the scope
+entered on the plan shown, a corrected report's values counted once, each form with its own field
+ids and the head's review in a panel of its own rather than squeezed into a table cell."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections import Counter
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+
+from pilots import services
+from pilots.models import Pilot, ProgressReport
+from portal.models import User
+from tests.pilots.test_rules import HANOI, TODAY, new_pilot
+
+D = datetime.date
+
+
+@pytest.fixture
+def people(db):
+    traveller = time_machine.travel(
+        datetime.datetime.combine(TODAY, datetime.time(9), tzinfo=HANOI), tick=False
+    )
+    clock = traveller.start()
+    call_command("seed_demo", "--force", "--organisation-only", verbosity=0)
+    people = {user.username: user for user in User.objects.select_related("unit")}
+    people["clock"] = clock
+    yield people
+    traveller.stop()
+
+
+def page(user, pilot: Pilot) -> str:
+    client = Client()
+    client.force_login(user)
+    answer = client.get(f"/pilots/{pilot.pk}/")
+    assert answer.status_code == 200
+    return answer.content.decode()
+
+
+def running(people, **extra) -> Pilot:
+    pilot = new_pilot(people, **extra)
+    pilot.refresh_from_db()
+    return services.pilot_start(pilot=pilot, actor=people["head_a"])
+
+
+def report(people, pilot: Pilot, period_end: datetime.date, value: int) -> ProgressReport:
+    return services.report_submit(
+        actor=people["cadre_a"], pilot=pilot, period_end=period_end, summary="Tiến độ",
+        progress_percent=20, indicator_values=[{"name": "Thời gian xử lý hồ sơ", "value": value}],
+    )  # fmt: skip
+
+
+def test_the_attachment_form_names_a_report_by_its_period_alone(people):
+    pilot = running(people)
+    text = page(people["cadre_a"], pilot)
+    select = text[text.index('name="report"') : text.index("</select>", text.index('name="report"'))]
+    options = re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select)
+    assert options and all(re.fullmatch(r"\d\d/\d\d/\d{4} – \d\d/\d\d/\d{4}", o) for o in options), options
+
+
+def test_the_scope_entered_on_the_plan_is_shown(people):
+    pilot = running(people)
+    Pilot.objects.filter(pk=pilot.pk).update(scope="Ba phường của thành phố Demo")
+    text = page(people["head_a"], pilot)
+    assert 'data-testid="scope"' in text and "Ba phường của thành phố Demo" in text
+
+
+def test_the_adjustment_form_writes_a_round_target_as_typed(people):
+    pilot = running(people)
+    pilot.indicators.update(target=40)
+    text = page(people["head_a"], pilot)
+    assert "Thời gian xử lý hồ sơ; ngày; 45; 40" in text
+    assert "E+" not in text
+
+
+def test_a_corrected_report_counts_once_and_the_chart_reads_dd_mm_yyyy_in_date_order(people):
+    pilot = running(people)
+    first, second = list(pilot.reports.order_by("period_end"))[:2]
+    people["clock"].move_to(datetime.datetime.combine(second.period_end, datetime.time(9), tzinfo=HANOI))
+    report(people, pilot, second.period_end, 30)
+    sent = report(people, pilot, first.period_end, 40)
+    services.report_review(actor=people["head_a"], report=sent, accept=False, note="Sửa số liệu")
+    report(people, pilot, first.period_end, 38)  # the correction
+    text = page(people["head_a"], pilot)
+    history = text[text.index('data-testid="indicator-table"') :]
+    history = history[: history.index("</table>")]
+    assert history.count(": 38") == 1 and ": 40" not in history and ": 30" in history
+    chart = json.loads(
+        re.search(r'id="indicator-data" type="application/json">(.+?)</script>', text).group(1)
+    )
+    days = [first.period_end.strftime("%d/%m/%Y"), second.period_end.strftime("%d/%m/%Y")]
+    assert chart["labels"] == days
+    assert [point["x"] for point in chart["indicators"][0]["points"]] == days
+    assert [point["y"] for point in chart["indicators"][0]["points"]] == [38, 30]
+
+
+def test_the_plan_diff_reads_as_numbers_dates_and_money(people):
+    pilot = running(people)
+    services.pilot_adjust(
+        actor=people["head_a"], pilot=pilot, reason="Điều chỉnh theo thực tế",
+        changes={
+            "budget_vnd": 165_000_000, "end_date": D(2027, 9, 30),
+            "indicators": [{"name": "Thời gian xử lý hồ sơ", "unit": "ngày", "baseline": 45, "target": 12.5}],
+        },
+    )  # fmt: skip
+    text = page(people["head_a"], pilot)
+    diff = text[text.index('data-testid="plan-diff"') :]
+    diff = diff[: diff.index("</table>")]
+    assert "165.000.000 ₫" in diff and "30/09/2027" in diff and "45 → 12,5 ngày" in diff
+    assert "budget_vnd" not in diff and "0000" not in diff and "2027-09-30" not in diff
+    assert "Kinh phí" in diff  # the label, capitalised
+
+
+def test_the_head_reviews_a_report_in_a_panel_of_its_own_and_no_field_id_repeats(people):
+    pilot = running(people)
+    first = pilot.reports.order_by("period_end").first()
+    people["clock"].move_to(datetime.datetime.combine(first.period_end, datetime.time(9), tzinfo=HANOI))
+    report(people, pilot, first.period_end, 40)
+    for action in ("Bổ sung nhân lực", "Cập nhật kế hoạch"):
+        services.inspection_record(
+            actor=people["inspector"], pilot=pilot, findings="Chậm tiến độ", severity="minor",
+            corrective_actions=action, due_date=first.period_end + datetime.timedelta(days=10),
+        )  # fmt: skip
+    text = page(people["head_a"], pilot)
+    table = text[
+        text.index('data-testid="reports"') : text.index("</table>", text.index('data-testid="reports"'))
+    ]
+    assert "<form" not in table  # the table links to the review, it does not hold it
+    assert f'href="#review-{first.pk}"' in table
+    assert f'id="review-{first.pk}"' in text and 'data-testid="review-panel"' in text
+    ids = Counter(re.findall(r'\sid="([^"]+)"', text))
+    assert [name for name, count in ids.items() if count > 1] == []
+    # the two corrective actions each have their own closing form
+    assert len(re.findall(r'action="/pilots/\d+/close-action/"', text)) == 2
