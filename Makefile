@@ -80,7 +80,8 @@ messages: venv
 # The benchmarks measure PostgreSQL: the server of DATABASE_URL, else the local one (each makes
 # databases of its own there and never touches the database named in the URL).
 BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
-bench: venv
+# dev-venv: the audit bench builds its proposals with the test suite's plan (tests/, pytest).
+bench: dev-venv
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/scale.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/sweep.py

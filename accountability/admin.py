@@ -24,4 +24,4 @@ class CaseExplanationAdmin(ReadOnlyAdmin):
 
 @admin.register(CaseTransition)
 class CaseTransitionAdmin(ReadOnlyAdmin):
-    list_display = ["id", "case", "action", "from_status", "to_status", "actor", "at"]
+    list_display = ["id", "case", "action_label", "from_status", "to_status", "actor", "at"]

@@ -99,21 +99,34 @@ class Case(models.Model):
     }
 
     pilot = models.ForeignKey(
-        "pilots.Pilot", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        "pilots.Pilot",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("pilot"),
     )
-    proposal = models.ForeignKey("proposals.Proposal", on_delete=models.PROTECT, related_name="cases")
+    proposal = models.ForeignKey(
+        "proposals.Proposal", on_delete=models.PROTECT, related_name="cases", verbose_name=_("proposal")
+    )
     unit = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,
         related_name="cases",
         help_text=_("An outcome case: the approving unit. Abuse or obstruction: the subject's unit."),
+        verbose_name=_("unit"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.OPEN)
     subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_about_me"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases_about_me",
+        verbose_name=_("subject"),
     )
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     summary = models.TextField(_("summary"), blank=True)
     determination_due = models.DateField(_("determination due"), null=True, blank=True)
@@ -126,7 +139,12 @@ class Case(models.Model):
     substantiated = models.BooleanField(_("substantiated"), null=True, blank=True)
     findings = models.TextField(_("findings"), blank=True)
     determined_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("determined by"),
     )
     determined_on = models.DateField(_("determined on"), null=True, blank=True)
     decision_due = models.DateField(_("decision due"), null=True, blank=True)
@@ -134,7 +152,12 @@ class Case(models.Model):
     result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)
     result_basis = models.TextField(_("basis"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     history = HistoricalRecords()
@@ -180,8 +203,10 @@ class CaseReview(models.Model):
         PROTECT = "protect", _("Protect")
         REFER = "refer", _("Refer")
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reviews")
-    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("case"))
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("inspector")
+    )
     findings = models.TextField(_("findings"))
     recommendation = models.CharField(_("recommendation"), max_length=8, choices=Recommendation.choices)
     at = models.DateTimeField(_("at"), default=timezone.now)
@@ -199,8 +224,12 @@ class CaseReview(models.Model):
 class CaseExplanation(models.Model):
     """The subject's written explanation, at any stage."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="explanations")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="explanations", verbose_name=_("case")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
     text = models.TextField(_("explanation"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     history = HistoricalRecords()
@@ -221,9 +250,15 @@ def attachment_path(instance: CaseAttachment, filename: str) -> str:
 class CaseAttachment(AttachmentBase):
     """A file the subject gives with an explanation; it stays on the record."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
-    explanation = models.ForeignKey(CaseExplanation, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=255)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("case")
+    )
+    explanation = models.ForeignKey(
+        CaseExplanation, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("explanation")
+    )
+    file = models.FileField(
+        upload_to=attachment_path, storage=private_storage, max_length=255, verbose_name=_("file")
+    )
     history = HistoricalRecords()
 
     class Meta(AttachmentBase.Meta):
@@ -234,7 +269,9 @@ class CaseAttachment(AttachmentBase):
 
 
 class CaseTransition(TransitionBase):
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("case")
+    )
     from_status = models.CharField(_("from"), max_length=24, choices=Case.Status.choices)
     to_status = models.CharField(_("to"), max_length=24, choices=Case.Status.choices)
 

@@ -14,12 +14,16 @@ from proposals.models import Proposal
 
 
 class DossierIssue(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="dossiers")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("proposal")
+    )
     fingerprint = models.CharField(_("fingerprint"), max_length=64)
     length = models.PositiveIntegerField(_("records covered"))
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
     signed = models.BooleanField(_("signed"), default=False)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
 
     class Meta:
@@ -35,12 +39,14 @@ class DossierIssue(models.Model):
 class DocumentCounter(models.Model):
     """The last number given in a unit's register of one kind of document in one year."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    symbol = models.CharField(max_length=8)
-    last = models.PositiveIntegerField(default=0)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    symbol = models.CharField(max_length=8, verbose_name=_("symbol"))
+    last = models.PositiveIntegerField(default=0, verbose_name=_("last"))
 
     class Meta:
+        verbose_name = _("document counter")
+        verbose_name_plural = _("document counters")
         constraints = [
             models.UniqueConstraint(fields=["unit", "year", "symbol"], name="one_register_per_year")
         ]
@@ -62,14 +68,18 @@ class OfficialDocument(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     source = models.CharField(
-        max_length=64
+        max_length=64, verbose_name=_("source")
     )  # what it is drawn from: "proposal:12", "transition:40", "case:3"
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="official_documents")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="official_documents", verbose_name=_("proposal")
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("issuing body"))
     year = models.PositiveSmallIntegerField(_("year"))
-    symbol = models.CharField(max_length=8)
+    symbol = models.CharField(max_length=8, verbose_name=_("symbol"))
     number = models.PositiveIntegerField(_("number"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
 
     class Meta:

@@ -19,4 +19,4 @@ class UrgingItemAdmin(ReadOnlyAdmin):
 
 @admin.register(UrgingTransition)
 class UrgingTransitionAdmin(ReadOnlyAdmin):
-    list_display = ["id", "urging", "action", "from_status", "to_status", "actor", "at"]
+    list_display = ["id", "urging", "action_label", "from_status", "to_status", "actor", "at"]

@@ -44,14 +44,21 @@ class Urging(models.Model):
     }
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="urgings", verbose_name=_("unit"))
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")
+    )
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SENT)
     answer = models.TextField(_("what will be done"), blank=True)
     answer_by = models.DateField(_("by"), null=True, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     history = HistoricalRecords()
@@ -79,12 +86,16 @@ class UrgingItem(models.Model):
         CASE = "case", _("Accountability case")
         OBSTACLE = "obstacle", _("Unanswered obstacle")
 
-    urging = models.ForeignKey(Urging, on_delete=models.PROTECT, related_name="items")
+    urging = models.ForeignKey(
+        Urging, on_delete=models.PROTECT, related_name="items", verbose_name=_("urging")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    object_id = models.PositiveBigIntegerField()
+    object_id = models.PositiveBigIntegerField(verbose_name=_("object id"))
     title = models.CharField(_("title"), max_length=300)
 
     class Meta:
+        verbose_name = _("urging item")
+        verbose_name_plural = _("urging items")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["urging", "kind", "object_id"], name="urging_item_once")
@@ -95,7 +106,9 @@ class UrgingItem(models.Model):
 
 
 class UrgingTransition(TransitionBase):
-    urging = models.ForeignKey(Urging, on_delete=models.PROTECT, related_name="transitions")
+    urging = models.ForeignKey(
+        Urging, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("urging")
+    )
     from_status = models.CharField(_("from"), max_length=24, choices=Urging.Status.choices)
     to_status = models.CharField(_("to"), max_length=24, choices=Urging.Status.choices)
 
@@ -123,7 +136,9 @@ class PeriodicReview(models.Model):
     period_end = models.DateField(_("period until"))
     findings = models.TextField(_("findings"))
     figures = models.JSONField(_("figures"), default=dict, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -158,9 +173,23 @@ class ReportSnapshot(models.Model):
     period_end = models.DateField(_("period until"))
     figures = models.JSONField(_("figures"), editable=False)
     sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
-    xlsx = models.FileField(upload_to=snapshot_path, storage=private_storage, max_length=255, editable=False)
-    pdf = models.FileField(upload_to=snapshot_path, storage=private_storage, max_length=255, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    xlsx = models.FileField(
+        upload_to=snapshot_path,
+        storage=private_storage,
+        max_length=255,
+        editable=False,
+        verbose_name=_("XLSX file"),
+    )
+    pdf = models.FileField(
+        upload_to=snapshot_path,
+        storage=private_storage,
+        max_length=255,
+        editable=False,
+        verbose_name=_("PDF file"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(_("frozen"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -178,8 +207,12 @@ def review_attachment_path(instance: ReviewAttachment, filename: str) -> str:
 
 
 class ReviewAttachment(AttachmentBase):
-    review = models.ForeignKey(PeriodicReview, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(upload_to=review_attachment_path, storage=private_storage, max_length=255)
+    review = models.ForeignKey(
+        PeriodicReview, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("review")
+    )
+    file = models.FileField(
+        upload_to=review_attachment_path, storage=private_storage, max_length=255, verbose_name=_("file")
+    )
     history = HistoricalRecords()
 
     class Meta(AttachmentBase.Meta):
@@ -207,15 +240,19 @@ class ExportJob(models.Model):
         XLSX = "xlsx", "XLSX"
         PDF = "pdf", "PDF"
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner")
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period until"))
     kind = models.CharField(_("format"), max_length=4, choices=Kind.choices)
-    language = models.CharField(max_length=8, default=settings.LANGUAGE_CODE)
+    language = models.CharField(max_length=8, default=settings.LANGUAGE_CODE, verbose_name=_("language"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    file = models.FileField(upload_to=export_path, storage=private_storage, max_length=255, blank=True)
+    file = models.FileField(
+        upload_to=export_path, storage=private_storage, max_length=255, blank=True, verbose_name=_("file")
+    )
     created_at = models.DateTimeField(_("asked for"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     expires_at = models.DateTimeField(_("kept until"))

@@ -11,7 +11,7 @@ from proposals.admin import ReadOnly, ReadOnlyAdmin
 class TransitionInline(ReadOnly, admin.TabularInline):
     model = PilotTransition
     extra = 0
-    fields = ["at", "action", "from_status", "to_status", "actor", "note"]
+    fields = ["at", "action_label", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
 
 

@@ -219,15 +219,17 @@ def _outcome_note(params: dict) -> str:
 
 
 class PilotUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Pilot, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(Pilot, on_delete=models.CASCADE, verbose_name=_("content object"))
 
 
 class PilotGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Pilot, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(Pilot, on_delete=models.CASCADE, verbose_name=_("content object"))
 
 
 class Indicator(models.Model):
-    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="indicators")
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("pilot")
+    )
     name = models.CharField(_("indicator"), max_length=255)
     unit = models.CharField(_("unit of measure"), max_length=64, blank=True)
     baseline = models.DecimalField(_("baseline"), max_digits=20, decimal_places=4)
@@ -236,11 +238,13 @@ class Indicator(models.Model):
         _("latest actual"), max_digits=20, decimal_places=4, null=True, blank=True,
         help_text=_("From the latest report that gave a value."),
     )  # fmt: skip
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     retired = models.BooleanField(_("removed by an adjustment"), default=False)
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["pilot", "name"], name="indicator_name_unique_per_pilot")
@@ -260,13 +264,17 @@ class Indicator(models.Model):
 
 
 class Milestone(models.Model):
-    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="milestones")
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.PROTECT, related_name="milestones", verbose_name=_("pilot")
+    )
     name = models.CharField(_("milestone"), max_length=255)
     due_date = models.DateField(_("due"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
         ordering = ["due_date", "id"]
 
     def __str__(self) -> str:
@@ -283,7 +291,9 @@ class ProgressReport(models.Model):
         CORRECTION = "correction", _("Correction requested")
         ACCEPTED = "accepted", _("Accepted")
 
-    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="reports")
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.PROTECT, related_name="reports", verbose_name=_("pilot")
+    )
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period until"))
     due_date = models.DateField(_("due"))
@@ -301,15 +311,27 @@ class ProgressReport(models.Model):
     issues = models.TextField(_("issues and risks"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     review_note = models.TextField(_("review note"), blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
         ordering = ["period_end", "id"]
         constraints = [
             models.CheckConstraint(
@@ -336,16 +358,25 @@ def report_period(report: ProgressReport) -> str:
 class IndicatorValue(models.Model):
     """An indicator's actual value as given in a progress or results report."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="values", verbose_name=_("indicator")
+    )
     report = models.ForeignKey(
-        ProgressReport, on_delete=models.PROTECT, null=True, blank=True, related_name="values"
+        ProgressReport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="values",
+        verbose_name=_("report"),
     )
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
     as_of = models.DateField(_("as of"))
     final = models.BooleanField(_("from the results report"), default=False)
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("recorded at"))
 
     class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
         ordering = ["as_of", "id"]
 
     def __str__(self) -> str:
@@ -358,14 +389,20 @@ class Inspection(models.Model):
         MINOR = "minor", _("Minor")
         MAJOR = "major", _("Major")
 
-    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="inspections")
-    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("pilot")
+    )
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("inspector")
+    )
     inspected_on = models.DateField(_("inspected on"), default=timezone.localdate)
     findings = models.TextField(_("findings"))
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
         ordering = ["inspected_on", "id"]
 
     def __str__(self) -> str:
@@ -373,17 +410,26 @@ class Inspection(models.Model):
 
 
 class CorrectiveAction(models.Model):
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="actions")
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="actions", verbose_name=_("inspection")
+    )
     description = models.TextField(_("corrective action"))
     due_date = models.DateField(_("due"))
     closed_on = models.DateField(pgettext_lazy("corrective action", "closed on"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
     closing_note = models.TextField(_("how it was done"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("corrective action")
+        verbose_name_plural = _("corrective actions")
         ordering = ["due_date", "id"]
 
     def __str__(self) -> str:
@@ -397,16 +443,22 @@ class CorrectiveAction(models.Model):
 class PlanVersion(models.Model):
     """Every version of the plan: number 1 is the approved baseline, each adjustment adds one."""
 
-    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveSmallIntegerField()
-    plan = models.JSONField()
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.PROTECT, related_name="versions", verbose_name=_("pilot")
+    )
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    plan = models.JSONField(verbose_name=_("plan"))
     reason = models.TextField(_("reason"), blank=True)
     reason_kind = models.CharField(_("kind of reason"), max_length=32, blank=True)
     params = models.JSONField(_("details"), default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["pilot", "number"], name="plan_version_unique")]
 
@@ -441,7 +493,9 @@ def plan_label(field: str) -> str:
 class PilotTransition(TransitionBase):
     """A state change or recorded step (directive, report, inspection, adjustment) of a pilot."""
 
-    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="transitions")
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("pilot")
+    )
     from_status = models.CharField(_("from"), max_length=24, choices=Pilot.Status.choices)
     to_status = models.CharField(_("to"), max_length=24, choices=Pilot.Status.choices)
 
@@ -460,11 +514,20 @@ def attachment_path(instance: PilotAttachment, filename: str) -> str:
 class PilotAttachment(AttachmentBase):
     """A file attached to a pilot or one of its progress reports."""
 
-    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="attachments")
-    report = models.ForeignKey(
-        ProgressReport, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("pilot")
     )
-    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=255)
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("report"),
+    )
+    file = models.FileField(
+        upload_to=attachment_path, storage=private_storage, max_length=255, verbose_name=_("file")
+    )
     history = HistoricalRecords()
 
     class Meta(AttachmentBase.Meta):

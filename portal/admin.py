@@ -11,12 +11,17 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal import services
 from portal.errors import DomainError, NotAllowed
 from portal.models import CalendarDay, Notification, RoleAssignment, SweepRun, Unit, User
+from portal.vendor_labels import translated_fieldsets
 
 admin.site.site_header = _("Innovation portal — administration")
 admin.site.site_title = _("Innovation portal")
@@ -251,3 +256,27 @@ class AuthTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+def _in_the_readers_language(admin_class):
+    """A third-party device page whose fieldset names are given in the reader's language."""
+
+    class Translated(admin_class):
+        def get_fieldsets(self, request, obj=None):
+            return translated_fieldsets(super().get_fieldsets(request, obj))
+
+    if hasattr(admin_class, "qrcode_link"):
+
+        @admin.display(description=_("QR code"))
+        def qrcode_link(self, device):
+            return admin_class.qrcode_link(self, device)
+
+        Translated.qrcode_link = qrcode_link
+
+    Translated.__name__ = Translated.__qualname__ = admin_class.__name__
+    return Translated
+
+
+for _device, _device_admin in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)):
+    admin.site.unregister(_device)
+    admin.site.register(_device, _in_the_readers_language(_device_admin))

@@ -7,4 +7,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("Organisation and people")
 
     def ready(self) -> None:
-        from portal import tokens, voting  # noqa: F401  (a vote's note; tokens end with the password)
+        from portal import tokens, vendor_labels, voting  # noqa: F401  (a vote's note; tokens end with the password)
+
+        vendor_labels.apply()

@@ -153,11 +153,11 @@ class Unit(models.Model):
 
 
 class UnitUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE, verbose_name=_("content object"))
 
 
 class UnitGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(Unit, on_delete=models.CASCADE, verbose_name=_("content object"))
 
 
 class User(AbstractUser):
@@ -357,8 +357,10 @@ class Notification(models.Model):
     body = models.TextField(_("message"))
     texts = models.JSONField(_("texts by language"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
-    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("content type")
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("object id"))
     target = GenericForeignKey("content_type", "object_id")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -392,13 +394,17 @@ class ReminderLog(models.Model):
     """One row per reminder sent: the unique key makes every reminder go out once, even if the
     sweep runs twice or a worker dies half-way through."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    kind = models.CharField(max_length=64)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.PositiveBigIntegerField()
-    day = models.DateField()
-    notification = models.OneToOneField(Notification, on_delete=models.SET_NULL, null=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("recipient")
+    )
+    kind = models.CharField(max_length=64, verbose_name=_("kind"))
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("content type"))
+    object_id = models.PositiveBigIntegerField(verbose_name=_("object id"))
+    day = models.DateField(verbose_name=_("day"))
+    notification = models.OneToOneField(
+        Notification, on_delete=models.SET_NULL, null=True, verbose_name=_("notification")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("reminder sent")
@@ -435,14 +441,16 @@ class SweepChunk(models.Model):
     """One share of a sweep run, done by one task: a provider over a range of ids of its items
     (`first_id` ≤ id < `last_id`; none: all of them). A run is finished once all its chunks are."""
 
-    run = models.ForeignKey(SweepRun, on_delete=models.CASCADE, related_name="chunks")
-    provider = models.CharField(max_length=200)
-    first_id = models.PositiveBigIntegerField(null=True)
-    last_id = models.PositiveBigIntegerField(null=True)
-    finished_at = models.DateTimeField(null=True)
-    reminders_sent = models.PositiveIntegerField(default=0)
+    run = models.ForeignKey(SweepRun, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("run"))
+    provider = models.CharField(max_length=200, verbose_name=_("provider"))
+    first_id = models.PositiveBigIntegerField(null=True, verbose_name=_("first id"))
+    last_id = models.PositiveBigIntegerField(null=True, verbose_name=_("last id"))
+    finished_at = models.DateTimeField(null=True, verbose_name=_("finished at"))
+    reminders_sent = models.PositiveIntegerField(default=0, verbose_name=_("reminders sent"))
 
     class Meta:
+        verbose_name = _("sweep chunk")
+        verbose_name_plural = _("sweep chunks")
         ordering = ["run", "id"]
 
     def __str__(self) -> str:
@@ -478,6 +486,8 @@ class TransitionBase(models.Model):
 
         return action_label(self.action)
 
+    action_label.fget.short_description = _("action")  # its column in the admin
+
     @property
     def text(self) -> str:
         """The note as the reader reads it (see portal.texts)."""
@@ -508,7 +518,9 @@ class AttachmentBase(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     description = models.CharField(_("description"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     class Meta:
@@ -547,9 +559,9 @@ class AuditLink(models.Model):
     seq = models.PositiveIntegerField(_("position"))
     table = models.CharField(_("table"), max_length=100)
     row_id = models.BigIntegerField(_("row"))
-    row_digest = models.CharField(max_length=64)
-    previous = models.CharField(max_length=64)
-    digest = models.CharField(max_length=64)
+    row_digest = models.CharField(max_length=64, verbose_name=_("row digest"))
+    previous = models.CharField(max_length=64, verbose_name=_("previous"))
+    digest = models.CharField(max_length=64, verbose_name=_("digest"))
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:

@@ -2,8 +2,10 @@
 nothing submitted can be deleted."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.actions import action_label
 from portal.admin import PrivateFilesMixin
 from proposals.models import Proposal, ProposalAttachment, ProposalTransition
 
@@ -18,6 +20,31 @@ class ReadOnly:
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        labelled = ["action_label"] if hasattr(self.model, "action_label") else []
+        return [*super().get_readonly_fields(request, obj), *labelled]
+
+    def get_fields(self, request, obj=None):
+        """A recorded step reads by its label, in the reader's language, not by its code."""
+        fields = [name for name in super().get_fields(request, obj) if name != "action_label"]
+        if not hasattr(self.model, "action_label"):
+            return fields
+        return ["action_label" if name == "action" else name for name in fields]
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """Recorded steps filtered by their action, each named by its label."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.model.objects.order_by("action").values_list("action", flat=True).distinct()
+        return [(code, action_label(code)) for code in codes]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
 
 class ReadOnlyAdmin(ReadOnly, SimpleHistoryAdmin):
     pass
@@ -27,7 +54,7 @@ class TransitionInline(admin.TabularInline):
     model = ProposalTransition
     extra = 0
     can_delete = False
-    fields = ["at", "action", "from_status", "to_status", "actor", "note"]
+    fields = ["at", "action_label", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -51,5 +78,5 @@ class ProposalAttachmentAdmin(PrivateFilesMixin, ReadOnlyAdmin):
 
 @admin.register(ProposalTransition)
 class ProposalTransitionAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["proposal", "action", "from_status", "to_status", "actor", "at"]
-    list_filter = ["action", "to_status"]
+    list_display = ["proposal", "action_label", "from_status", "to_status", "actor", "at"]
+    list_filter = [ActionFilter, "to_status"]

@@ -269,7 +269,7 @@ class Proposal(models.Model):
         related_name="+",
         verbose_name=_("decided by"),
     )
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="", verbose_name=_("search text"))
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
@@ -355,17 +355,19 @@ def missing_message(name: str) -> str:
 
 
 class ProposalUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Proposal, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(Proposal, on_delete=models.CASCADE, verbose_name=_("content object"))
 
 
 class ProposalGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Proposal, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(Proposal, on_delete=models.CASCADE, verbose_name=_("content object"))
 
 
 class ProposalTransition(TransitionBase):
     """One row per state change (or recorded step): the evidence behind a cadre's protection."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="transitions")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("proposal")
+    )
     from_status = models.CharField(_("from"), max_length=24, choices=Proposal.Status.choices)
     to_status = models.CharField(_("to"), max_length=24, choices=Proposal.Status.choices)
 
@@ -384,8 +386,12 @@ def attachment_path(instance: ProposalAttachment, filename: str) -> str:
 class ProposalAttachment(AttachmentBase):
     """A file attached to a proposal; never deleted once submitted."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=255)
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("proposal")
+    )
+    file = models.FileField(
+        upload_to=attachment_path, storage=private_storage, max_length=255, verbose_name=_("file")
+    )
     history = HistoricalRecords()
 
     class Meta(AttachmentBase.Meta):

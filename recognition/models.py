@@ -44,7 +44,9 @@ class Reward(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     decision_ref = models.CharField(_("decision number"), max_length=100)
     decided_on = models.DateField(_("decided on"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -69,8 +71,12 @@ def attachment_path(instance: RewardAttachment, filename: str) -> str:
 class RewardAttachment(AttachmentBase):
     """The signed decision."""
 
-    reward = models.ForeignKey(Reward, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=255)
+    reward = models.ForeignKey(
+        Reward, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("reward")
+    )
+    file = models.FileField(
+        upload_to=attachment_path, storage=private_storage, max_length=255, verbose_name=_("file")
+    )
     history = HistoricalRecords()
 
     class Meta(AttachmentBase.Meta):

@@ -19,4 +19,4 @@ class InstitutionalisationAdmin(ReadOnlyAdmin):
 
 @admin.register(InstitutionalisationTransition)
 class InstitutionalisationTransitionAdmin(ReadOnlyAdmin):
-    list_display = ["id", "institutionalisation", "action", "from_status", "to_status", "actor", "at"]
+    list_display = ["id", "institutionalisation", "action_label", "from_status", "to_status", "actor", "at"]

@@ -53,8 +53,10 @@ class InnovationModel(models.Model):
     conditions = models.TextField(_("conditions for replication"))
     field = models.CharField(_("field"), max_length=24, choices=Field.choices, default=Field.OTHER)
     published_on = models.DateField(_("published on"), default=timezone.localdate)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    search_text = models.TextField(editable=False, default="")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("published by")
+    )
+    search_text = models.TextField(editable=False, default="", verbose_name=_("search text"))
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = ModelQuerySet.as_manager()
@@ -106,7 +108,9 @@ class Institutionalisation(models.Model):
     drafting_agency = models.CharField(_("drafting agency"), max_length=255)
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(_("stage"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
     proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
@@ -128,7 +132,10 @@ class Institutionalisation(models.Model):
 
 class InstitutionalisationTransition(TransitionBase):
     institutionalisation = models.ForeignKey(
-        Institutionalisation, on_delete=models.PROTECT, related_name="transitions"
+        Institutionalisation,
+        on_delete=models.PROTECT,
+        related_name="transitions",
+        verbose_name=_("institutionalisation"),
     )
     from_status = models.CharField(_("from"), max_length=24, choices=Institutionalisation.Status.choices)
     to_status = models.CharField(_("to"), max_length=24, choices=Institutionalisation.Status.choices)
@@ -148,8 +155,12 @@ def attachment_path(instance: ModelAttachment, filename: str) -> str:
 class ModelAttachment(AttachmentBase):
     """A document of a model for those who replicate it (a procedure, a form, a decision)."""
 
-    model = models.ForeignKey(InnovationModel, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=255)
+    model = models.ForeignKey(
+        InnovationModel, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("model")
+    )
+    file = models.FileField(
+        upload_to=attachment_path, storage=private_storage, max_length=255, verbose_name=_("file")
+    )
     history = HistoricalRecords()
 
     class Meta(AttachmentBase.Meta):

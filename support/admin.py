@@ -15,7 +15,7 @@ class ObstacleAdmin(ReadOnlyAdmin):
 
 @admin.register(ObstacleTransition)
 class ObstacleTransitionAdmin(ReadOnlyAdmin):
-    list_display = ["id", "obstacle", "action", "from_status", "to_status", "actor", "at"]
+    list_display = ["id", "obstacle", "action_label", "from_status", "to_status", "actor", "at"]
 
 
 @admin.register(ObstacleAttachment)

@@ -67,7 +67,9 @@ class Obstacle(models.Model):
         ProgressReport, on_delete=models.PROTECT, null=True, blank=True, related_name="obstacles",
         verbose_name=_("raised with the report"),
     )  # fmt: skip
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
+    )
     raised_at = models.DateTimeField(_("raised"), default=timezone.now)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     description = models.TextField(_("what blocks the pilot"))
@@ -81,7 +83,12 @@ class Obstacle(models.Model):
     decision = models.CharField(_("answer"), max_length=24, choices=Decision.choices, blank=True)
     answer = models.TextField(_("the answer"), blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answered_on_time = models.BooleanField(_("answered on time"), null=True, blank=True)
@@ -107,7 +114,9 @@ class Obstacle(models.Model):
 
 
 class ObstacleTransition(TransitionBase):
-    obstacle = models.ForeignKey(Obstacle, on_delete=models.PROTECT, related_name="transitions")
+    obstacle = models.ForeignKey(
+        Obstacle, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("obstacle")
+    )
     from_status = models.CharField(_("from"), max_length=24, choices=Obstacle.Status.choices)
     to_status = models.CharField(_("to"), max_length=24, choices=Obstacle.Status.choices)
 
@@ -124,8 +133,12 @@ def attachment_path(instance: ObstacleAttachment, filename: str) -> str:
 
 
 class ObstacleAttachment(AttachmentBase):
-    obstacle = models.ForeignKey(Obstacle, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=255)
+    obstacle = models.ForeignKey(
+        Obstacle, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("obstacle")
+    )
+    file = models.FileField(
+        upload_to=attachment_path, storage=private_storage, max_length=255, verbose_name=_("file")
+    )
     history = HistoricalRecords()
 
     class Meta(AttachmentBase.Meta):
