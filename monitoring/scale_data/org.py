@@ -197,6 +197,16 @@ def _grants(cursor, dialect: Dialect) -> int:
             SELECT {permission["view_pilot"]}, user_id, pilot_id FROM pilots_pilot_implementers"""
     )
     made += cursor.rowcount
+    cursor.execute(  # an implementer reads the proposal behind the pilot (the author already may)
+        f"""INSERT INTO proposals_proposaluserobjectpermission (permission_id, user_id, content_object_id)
+            SELECT DISTINCT {permission["view_proposal"]}, i.user_id, p.proposal_id
+            FROM pilots_pilot_implementers i JOIN pilots_pilot p ON p.id = i.pilot_id
+            JOIN proposals_proposal pr ON pr.id = p.proposal_id
+            WHERE i.user_id <> pr.author_id AND NOT EXISTS (
+                SELECT 1 FROM proposals_proposal_co_implementers c
+                WHERE c.proposal_id = p.proposal_id AND c.user_id = i.user_id)"""
+    )
+    made += cursor.rowcount
     cursor.execute(
         f"""CREATE TEMP TABLE scale_inspection AS
             SELECT p.id AS pilot_id, p.proposal_id, st.n AS user_id

@@ -83,6 +83,8 @@ def pilot_create(
     pilot.implementers.set(people)
     for person in people:
         grant(person, "view_pilot", pilot)
+        if person.pk != proposal.author_id:  # the proposal behind their pilot, to read
+            grant(person, "view_proposal", proposal)
     for position, item in enumerate(cleaned_indicators):
         Indicator.objects.create(pilot=pilot, position=position, **item)
     for item in milestones or []:

@@ -139,3 +139,18 @@ def test_the_head_reviews_a_report_in_a_panel_of_its_own_and_no_field_id_repeats
     assert [name for name, count in ids.items() if count > 1] == []
     # the two corrective actions each have their own closing form
     assert len(re.findall(r'action="/pilots/\d+/close-action/"', text)) == 2
+
+
+def test_an_implementer_reads_the_proposal_behind_their_pilot_and_can_do_nothing_on_it(people):
+    pilot = running(people)  # written by cadre_a, carried out by cadre_a and cadre_a2
+    reader = Client()
+    reader.force_login(people["cadre_a2"])
+    answer = reader.get(f"/proposals/{pilot.proposal_id}/")
+    assert answer.status_code == 200
+    text = answer.content.decode()
+    assert 'data-testid="actions"' not in text and f"/proposals/{pilot.proposal_id}/edit/" not in text
+    assert reader.get(f"/api/v1/proposals/{pilot.proposal_id}/").status_code == 200
+    assert reader.post(f"/proposals/{pilot.proposal_id}/withdraw/").status_code == 403
+    outsider = Client()
+    outsider.force_login(people["cadre_b"])
+    assert outsider.get(f"/proposals/{pilot.proposal_id}/").status_code == 404
