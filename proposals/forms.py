@@ -221,8 +221,12 @@ class FilterForm(StyledMixin, forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def apply(self, queryset):
-        if not self.is_valid():
+        """The proposals the filters ask for; none while a filter cannot be read (a date such as
+        31/02/2026), so that the list never looks filtered when it is not — the page says why."""
+        if not self.is_bound:
             return queryset
+        if not self.is_valid():
+            return queryset.none()
         data = self.cleaned_data
         if data["q"]:
             queryset = queryset.search(data["q"])

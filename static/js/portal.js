@@ -12,7 +12,8 @@
     root.querySelectorAll("[data-indent]").forEach((el) => { el.style.paddingLeft = `${Number(el.dataset.indent) || 0}rem`; });
     // An error summary takes the focus, so a screen reader reads it and a keyboard starts there;
     // each of its links puts the focus in the field it names.
-    const summary = root.querySelector("[data-error-summary]");
+    // (A summary swapped in by htmx while the person types is announced, not focused.)
+    const summary = root === document ? root.querySelector("[data-error-summary]") : null;
     if (summary) summary.focus();
     root.querySelectorAll("[data-error-summary] a[data-field]").forEach((link) => {
       link.addEventListener("click", (event) => {

@@ -93,3 +93,17 @@ def test_the_api_names_each_missing_field(demo, proposal_in):
     answer = api_client_for(demo["cadre_a"]).post(f"/api/v1/proposals/{proposal.pk}/submit/")
     assert answer.status_code == 400
     assert {"necessity", "conditions_confirmed"} <= set(answer.json())
+
+
+def test_a_filter_date_that_cannot_be_read_is_said_and_filters_nothing_in_place(demo, proposal_in):
+    proposal_in("submitted", title="Một đề xuất đã gửi")
+    client = signed_in(demo["head_a"])
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):  # the whole page, and the results swapped in place
+        answer = client.get("/proposals/all/", {"received_from": "31/02/2026"}, **headers)
+        page = answer.content.decode()
+        assert answer.status_code == 200
+        assert 'data-testid="error-summary"' in page and 'role="alert"' in page
+        assert 'href="#id_received_from"' in page
+        assert "Một đề xuất đã gửi" not in page  # not the unfiltered list passed off as filtered
+    readable = client.get("/proposals/all/", {"received_from": "01/01/2026"})
+    assert "Một đề xuất đã gửi" in readable.content.decode()
