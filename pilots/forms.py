@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from pilots.models import Inspection, Pilot, report_period
+from pilots.models import Inspection, Pilot, ProgressReport, report_period
 from pilots.services import evaluation_exclusions
 from portal import voting
 from portal.text import plain_number
@@ -46,7 +48,9 @@ class IndicatorFieldsMixin:
 
 
 class ReportForm(IndicatorFieldsMixin, StyledMixin, forms.Form):
-    period_end = forms.DateField(label=_("period until"), widget=DateInput())
+    period_end = forms.TypedChoiceField(
+        label=_("reporting period"), coerce=lambda day: forms.DateField().clean(day)
+    )
     progress_percent = forms.IntegerField(label=_("progress (%)"), min_value=0, max_value=100)
     summary = long_text(_("summary"))
     spending_vnd = money(_("spending (VND)"))
@@ -55,6 +59,26 @@ class ReportForm(IndicatorFieldsMixin, StyledMixin, forms.Form):
     def __init__(self, *args, pilot: Pilot, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_indicator_fields(pilot)
+        # The periods a report is due for, picked by their dates: those begun, not yet reported or
+        # returned for correction — the earliest first, as it is the one to send.
+        self.fields["period_end"].choices = [
+            (date_format(report.period_end, "SHORT_DATE_FORMAT"), due_period_label(report))
+            for report in pilot.reports.filter(
+                status__in=[ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION],
+                period_start__lte=timezone.localdate(),
+            ).order_by("period_end")
+        ]
+
+
+def due_period_label(report: ProgressReport) -> str:
+    """A period as it is offered: its dates, when it is due, and whether it came back."""
+    label = _("%(period)s (due %(due)s)") % {
+        "period": report_period(report),
+        "due": date_format(report.due_date, "SHORT_DATE_FORMAT"),
+    }
+    if report.status == ProgressReport.Status.CORRECTION:
+        label = _("%(period)s — returned for correction") % {"period": label}
+    return label
 
 
 class ReviewForm(StyledMixin, forms.Form):

@@ -58,6 +58,25 @@ GATES = {
 }
 VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstain", "head_vote", "votes")
 NEEDS_PILOT = {"report", "results-report", "evaluate"}
+# What an irreversible step means, said beside its button and asked again before it is sent.
+CONSEQUENCES = {
+    "terminate": gettext_lazy(
+        "Terminating ends the pilot for good: it cannot be resumed or completed, and the implementers "
+        "are told."
+    ),
+    "complete": gettext_lazy(
+        "Declaring completion ends the pilot's work: no more progress reports; the results report is due "
+        "within 5 working days."
+    ),
+    "results-report": gettext_lazy(
+        "The results report is sent once; the collective then evaluates the pilot within 7 working days."
+    ),
+    "evaluate": gettext_lazy(
+        "The evaluation is final: it records whether the pilot achieved its goals and, if it did not, "
+        "opens an accountability case."
+    ),
+}
+
 DONE = {
     "report": gettext_lazy("The progress report is submitted."),
     "review": gettext_lazy("The review is recorded."),
@@ -150,6 +169,7 @@ def _detail_context(request: HttpRequest, pilot: Pilot, bound: dict | None = Non
         "attachment_form": bound.get("attach")
         or (forms.AttachmentForm(pilot=pilot) if permissions.can_attach(user, pilot) else None),
         "is_head": is_head,
+        "consequences": CONSEQUENCES,
     }
 
 
@@ -383,7 +403,7 @@ def pilot_create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
     proposal = get_proposal_for(request.user, proposal_pk)
     if not permissions.can_create_for(request.user, proposal):
         raise PermissionDenied
-    form = forms.PilotCreateForm(request.POST or None, initial={"budget_vnd": proposal.budget_vnd or 0})
+    form = forms.PilotCreateForm(request.POST or None, initial=_plan_from(proposal))
     status = 200
     if request.method == "POST":
         status = 400
@@ -412,6 +432,22 @@ def pilot_create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
                 messages.success(request, _("The pilot is set up."))
                 return redirect(pilot)
     return render(request, "pilots/create.html", {"form": form, "proposal": proposal}, status=status)
+
+
+def _plan_from(proposal) -> dict:
+    """The pilot's plan as the proposal set it out, for the head to confirm or change: its dates
+    (a start already past moves to today, keeping the length), budget, resources and scope."""
+    today = timezone.localdate()
+    start, end = proposal.start_date, proposal.end_date
+    if start and end and start < today:
+        start, end = today, today + (end - start)
+    return {
+        "start_date": start,
+        "end_date": end,
+        "budget_vnd": proposal.budget_vnd or 0,
+        "resources": proposal.resources,
+        "scope": proposal.scope,
+    }
 
 
 def _list(request: HttpRequest, queryset, *, title: str, view: str) -> HttpResponse:

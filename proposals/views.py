@@ -52,6 +52,15 @@ ACTIONS = {
     "override": (OverrideForm, services.proposal_override, permissions.can_review),
     "reject": (ReasonForm, services.proposal_reject, permissions.can_review),
 }
+# What an irreversible step means, said beside its button and asked again before it is sent.
+CONSEQUENCES = {
+    "withdraw": gettext_lazy("Withdrawing ends the proposal: it cannot be submitted again."),
+    "reject": gettext_lazy("Rejecting ends the proposal; its author is told the reason."),
+    "decide": gettext_lazy("The vote is recorded as cast and cannot be changed afterwards."),
+    "override": gettext_lazy(
+        "You approve the proposal although the collective did not, and you answer for it personally."
+    ),
+}
 # which actions each state offers (the TRANSITIONS table, from the screen's side)
 STATE_ACTIONS = {
     Proposal.Status.DRAFT: ["submit", "withdraw"],
@@ -224,6 +233,10 @@ def _detail_context(request: HttpRequest, proposal: Proposal, bound: dict | None
         allowed = ACTIONS[action][2]
         if action == "submit" and proposal.missing_fields():
             continue  # offered once the plan is complete; until then the page says what is missing
+        if action == "party-opinion" and proposal.party_opinion_on is not None:
+            continue  # recorded once; the page shows it
+        if action == "decide" and not proposal.party_opinion:
+            continue  # the collective votes after the Party committee's opinion (Art. 8(1))
         if allowed(user, proposal):
             forms[action] = bound.get(action) or _form_for(action, proposal)
     can_attach = permissions.can_attach(user, proposal) and proposal.status in Proposal.EDITABLE_STATES
@@ -244,6 +257,10 @@ def _detail_context(request: HttpRequest, proposal: Proposal, bound: dict | None
         "pilot": getattr(proposal, "pilot", None) if proposal.status in APPROVED_STATES else None,
         "can_start_pilot": proposal.status in APPROVED_STATES and permissions.can_review(user, proposal),
         "can_edit": is_author and proposal.status in Proposal.EDITABLE_STATES,
+        "consequences": CONSEQUENCES,
+        "vote_waits_for_party": "decide" in STATE_ACTIONS.get(proposal.status, [])
+        and not proposal.party_opinion
+        and permissions.can_review(user, proposal),
         "missing": [(name, _label(name)) for name in proposal.missing_fields()]
         if proposal.status in Proposal.EDITABLE_STATES
         else [],

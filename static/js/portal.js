@@ -10,6 +10,14 @@
     });
     root.querySelectorAll("[data-width]").forEach((el) => { el.style.width = `${Number(el.dataset.width) || 0}%`; });
     root.querySelectorAll("[data-indent]").forEach((el) => { el.style.paddingLeft = `${Number(el.dataset.indent) || 0}rem`; });
+    // An irreversible step is asked again, in the words the page shows beside its button.
+    root.querySelectorAll("button[data-confirm]").forEach((button) => {
+      if (button.dataset.bound) return;
+      button.dataset.bound = "1";
+      button.addEventListener("click", (event) => {
+        if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+      });
+    });
     // An error summary takes the focus, so a screen reader reads it and a keyboard starts there;
     // each of its links puts the focus in the field it names.
     // (A summary swapped in by htmx while the person types is announced, not focused.)

@@ -154,3 +154,63 @@ def test_an_implementer_reads_the_proposal_behind_their_pilot_and_can_do_nothing
     outsider = Client()
     outsider.force_login(people["cadre_b"])
     assert outsider.get(f"/proposals/{pilot.proposal_id}/").status_code == 404
+
+
+def test_an_irreversible_step_says_what_it_means_and_asks_again(people):
+    pilot = running(people)
+    text = page(people["head_a"], pilot)
+    terminate = text[text.index('data-action="terminate"') :]
+    terminate = terminate[: terminate.index("</details>")]
+    assert 'data-testid="consequence"' in terminate and "không thể" in terminate  # "cannot be resumed"
+    assert re.search(r'<button[^>]*data-confirm="[^"]+"', terminate)
+    suspend = text[text.index('data-action="suspend"') :]
+    assert "data-confirm" not in suspend[: suspend.index("</details>")]  # suspending can be undone
+
+
+def test_the_report_period_is_chosen_among_the_periods_due_not_typed(people):
+    pilot = running(people)
+    periods = list(pilot.reports.order_by("period_end"))
+    people["clock"].move_to(
+        datetime.datetime.combine(periods[1].period_start, datetime.time(9), tzinfo=HANOI)
+    )
+    text = page(people["cadre_a"], pilot)
+    form = text[text.index('data-action="report"') :]
+    form = form[: form.index("</details>")]
+    assert '<select name="period_end"' in form
+    offered = re.findall(r'<option value="(\d\d/\d\d/\d{4})"[^>]*>([^<]+)</option>', form)
+    day = "%d/%m/%Y"
+    # the two periods begun, the earliest first; none that has not begun yet
+    assert [value for value, _label in offered] == [p.period_end.strftime(day) for p in periods[:2]]
+    assert offered[0][1].startswith(
+        f"{periods[0].period_start.strftime(day)} – {periods[0].period_end.strftime(day)}"
+    )
+    client = Client()
+    client.force_login(people["cadre_a"])
+    later = periods[3].period_end.strftime(day)
+    answer = client.post(
+        f"/pilots/{pilot.pk}/report/", {"period_end": later, "progress_percent": "10", "summary": "Sớm"}
+    )
+    assert (
+        answer.status_code == 400
+        and not ProgressReport.objects.filter(pilot=pilot, status="submitted").exists()
+    )
+    answer = client.post(
+        f"/pilots/{pilot.pk}/report/",
+        {"period_end": offered[0][0], "progress_percent": "10", "summary": "Kỳ đầu"},
+    )
+    assert answer.status_code == 302
+    assert pilot.reports.get(period_end=periods[0].period_end).status == "submitted"
+
+
+def test_the_pilot_form_starts_from_the_proposals_plan(people):
+    from tests.proposals.conftest import make_proposal
+
+    proposal = make_proposal(
+        people["cadre_a"], "approved", start_date=D(2027, 2, 1), end_date=D(2027, 7, 31),
+        budget_vnd=320_000_000, resources="Tổ công tác 3 người", scope="Hai phường",
+    )  # fmt: skip
+    client = Client()
+    client.force_login(people["head_a"])
+    text = client.get(f"/pilots/new/{proposal.pk}/").content.decode()
+    assert 'value="01/02/2027"' in text and 'value="31/07/2027"' in text
+    assert 'value="320000000"' in text and "Tổ công tác 3 người" in text and "Hai phường" in text

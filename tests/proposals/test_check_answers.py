@@ -107,3 +107,29 @@ def test_a_filter_date_that_cannot_be_read_is_said_and_filters_nothing_in_place(
         assert "Một đề xuất đã gửi" not in page  # not the unfiltered list passed off as filtered
     readable = client.get("/proposals/all/", {"received_from": "01/01/2026"})
     assert "Một đề xuất đã gửi" in readable.content.decode()
+
+
+def test_the_vote_is_offered_after_the_party_opinion_and_the_opinion_form_goes_once_recorded(
+    demo, proposal_in
+):
+    from proposals import services
+
+    proposal = proposal_in("submitted")
+    client = signed_in(demo["head_a"])
+    page = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    assert 'data-action="party-opinion"' in page and 'data-action="decide"' not in page
+    assert 'data-testid="vote-waits"' in page
+    services.proposal_record_party_opinion(
+        actor=demo["head_a"], proposal=proposal, opinion="Đảng ủy Sở thống nhất.", supports=True
+    )
+    page = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    assert 'data-action="party-opinion"' not in page and 'data-action="decide"' in page
+    assert 'data-testid="vote-waits"' not in page
+
+
+def test_withdrawing_says_what_it_means_and_asks_again(demo, proposal_in):
+    proposal = proposal_in("submitted")
+    page = signed_in(demo["cadre_a"]).get(f"/proposals/{proposal.pk}/").content.decode()
+    form = page[page.index('data-action="withdraw"') :]
+    form = form[: form.index("</form>")]
+    assert 'data-testid="consequence"' in form and re.search(r'<button data-confirm="[^"]+"', form)

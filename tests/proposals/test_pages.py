@@ -173,12 +173,14 @@ def test_a_cadre_writes_and_submits_through_the_forms_and_the_head_approves_by_v
 
     login(client, demo["head_a"])
     page = client.get(detail_url(pk)).content.decode()
-    for action in ("party-opinion", "decide", "return"):
+    for action in ("party-opinion", "return"):
         assert f'data-action="{action}"' in page
     assert 'data-action="withdraw"' not in page
+    assert 'data-action="decide"' not in page  # the vote comes after the Party opinion
     assert done(post(client, pk, "party-opinion", PARTY))
     proposal.refresh_from_db()
     assert (proposal.status, proposal.party_supports) == ("submitted", True)
+    assert 'data-action="decide"' in client.get(detail_url(pk)).content.decode()
     assert done(post(client, pk, "decide", {**PASSING, "support_granted": "Hai cán bộ."}))
 
     proposal.refresh_from_db()
