@@ -8,7 +8,7 @@ class PilotsConfig(AppConfig):
 
     def ready(self) -> None:
         from pilots.tasks import pilot_reminders, start_due_pilots
-        from pilots.views import work_sections
+        from pilots.work import work_sections
         from portal import reminders, work
 
         reminders.register_job(start_due_pilots)

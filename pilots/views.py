@@ -23,12 +23,11 @@ from pilots.permissions import get_pilot_for
 from portal import voting
 from portal.errors import DomainError, IncompleteInput, NotAllowed
 from portal.filetypes import download
-from portal.models import RoleAssignment, User
+from portal.models import User
 from portal.pagination import Paginator
-from portal.permissions import has_role, load_visible
+from portal.permissions import load_visible
 from portal.templatetags.portal_tags import vnd
 from portal.text import shown_number
-from portal.work import WorkSection
 from proposals.forms import PersonForm
 from proposals.permissions import get_proposal_for
 
@@ -506,46 +505,3 @@ def my_inspections(request: HttpRequest) -> HttpResponse:
         .order_by("-inspected_on", "-id")
     )
     return render(request, "pilots/inspections.html", {"actions": actions, "inspections": inspections})
-
-
-# --- "My work" sections --------------------------------------------------------------------
-
-
-def reports_due_section(user: User) -> WorkSection | None:
-    horizon = timezone.localdate() + timezone.timedelta(days=31)
-    items = list(
-        ProgressReport.objects.filter(
-            pilot__implementers=user, pilot__status=Pilot.Status.ACTIVE, due_date__lte=horizon,
-            status__in=[ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION],
-        ).select_related("pilot", "pilot__proposal").order_by("due_date")[:10]
-    )  # fmt: skip
-    return WorkSection(title=_("Progress reports due"), template="pilots/_work_reports.html", items=items)
-
-
-def head_pilots_section(user: User) -> WorkSection | None:
-    if not has_role(user, RoleAssignment.Role.HEAD):
-        return None
-    headed = RoleAssignment.objects.current().filter(user=user, role=RoleAssignment.Role.HEAD).values("unit")
-    items = list(
-        Pilot.objects.filter(
-            directing_unit__in=headed,
-            status__in=[Pilot.Status.UNDER_EVALUATION, Pilot.Status.COMPLETED, Pilot.Status.TERMINATED],
-        ).for_list()[:10]
-    )
-    return WorkSection(
-        title=_("Pilots waiting for results or evaluation"), template="pilots/_work_pilots.html", items=items
-    )
-
-
-def open_actions_section(user: User) -> WorkSection | None:
-    if not has_role(user, RoleAssignment.Role.INSPECTOR):
-        return None
-    items = list(
-        CorrectiveAction.objects.filter(closed_on__isnull=True, inspection__inspector=user)
-        .select_related("inspection__pilot__proposal")
-        .order_by("due_date")[:10]
-    )
-    return WorkSection(title=_("Open corrective actions"), template="pilots/_work_actions.html", items=items)
-
-
-work_sections = [reports_due_section, head_pilots_section, open_actions_section]

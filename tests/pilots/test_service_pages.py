@@ -214,3 +214,28 @@ def test_the_pilot_form_starts_from_the_proposals_plan(people):
     text = client.get(f"/pilots/new/{proposal.pk}/").content.decode()
     assert 'value="01/02/2027"' in text and 'value="31/07/2027"' in text
     assert 'value="320000000"' in text and "Tổ công tác 3 người" in text and "Hai phường" in text
+
+
+def test_my_work_lists_what_waits_for_each_role(people):
+    pilot = running(people)
+    first, second = list(pilot.reports.order_by("period_end"))[:2]
+    people["clock"].move_to(datetime.datetime.combine(second.period_end, datetime.time(9), tzinfo=HANOI))
+    returned = report(people, pilot, first.period_end, 40)
+    services.report_review(actor=people["head_a"], report=returned, accept=False, note="Bổ sung số liệu")
+    waiting = report(people, pilot, second.period_end, 30)
+    services.inspection_record(
+        actor=people["inspector"], pilot=pilot, findings="Chậm tiến độ", severity="minor",
+        corrective_actions="Bổ sung nhân lực", due_date=second.period_end + datetime.timedelta(days=10),
+    )  # fmt: skip
+
+    def home(username: str) -> str:
+        client = Client()
+        client.force_login(people[username])
+        return client.get("/").content.decode()
+
+    head = home("head_a")
+    assert f"/pilots/{pilot.pk}/#review-{waiting.pk}" in head  # a report to review
+    assert "Bổ sung nhân lực" in head  # the corrective action on a pilot the unit directs
+    cadre = home("cadre_a")
+    assert 'data-testid="returned-report"' in cadre and "Bổ sung nhân lực" in cadre
+    assert "Bổ sung nhân lực" in home("inspector")
