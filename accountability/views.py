@@ -197,11 +197,9 @@ def case_report(request: HttpRequest) -> HttpResponse:
 
 def waiting_cases_section(user: User) -> WorkSection | None:
     """Cases about this person that are not closed, and cases waiting for them as a head."""
-    items = list(Case.objects.visible_to(user).waiting_for(user).for_list()[:10])
-    if not items:
-        return None
-    return WorkSection(
-        title=_("Accountability cases"), template="accountability/_work_cases.html", items=items
+    waiting = Case.objects.visible_to(user).waiting_for(user).for_list()
+    return WorkSection.first_of(
+        waiting, title=_("Accountability cases"), template="accountability/_work_cases.html"
     )
 
 

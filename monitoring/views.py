@@ -110,10 +110,10 @@ def urging_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 def urgings_to_answer(user: User) -> WorkSection | None:
     headed = RoleAssignment.objects.current().filter(user=user, role="head").values("unit")
-    waiting = list(Urging.objects.filter(status=Urging.Status.SENT, unit__in=headed).for_list()[:20])
-    if not waiting:
-        return None
-    return WorkSection(title=_("Urgings to answer"), template="monitoring/_work_urgings.html", items=waiting)
+    waiting = Urging.objects.filter(status=Urging.Status.SENT, unit__in=headed).for_list()
+    return WorkSection.first_of(
+        waiting, title=_("Urgings to answer"), template="monitoring/_work_urgings.html", limit=20
+    )
 
 
 work_sections = [urgings_to_answer]

@@ -21,43 +21,39 @@ def _headed(user: User):
 def reports_due_section(user: User) -> WorkSection | None:
     """An implementer's reports due within a month, returned ones among them."""
     horizon = timezone.localdate() + timezone.timedelta(days=31)
-    items = list(
-        ProgressReport.objects.filter(
-            pilot__implementers=user, pilot__status=Pilot.Status.ACTIVE, due_date__lte=horizon,
-            status__in=[ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION],
-        ).select_related("pilot", "pilot__proposal").order_by("due_date")[:10]
-    )  # fmt: skip
-    return WorkSection(title=_("Progress reports due"), template="pilots/_work_reports.html", items=items)
+    due = ProgressReport.objects.filter(
+        pilot__implementers=user, pilot__status=Pilot.Status.ACTIVE, due_date__lte=horizon,
+        status__in=[ProgressReport.Status.DUE, ProgressReport.Status.CORRECTION],
+    ).select_related("pilot", "pilot__proposal").order_by("due_date", "id")  # fmt: skip
+    return WorkSection.first_of(due, title=_("Progress reports due"), template="pilots/_work_reports.html")
 
 
 def reports_to_review_section(user: User) -> WorkSection | None:
     """A head's submitted reports of the pilots their unit directs, the oldest first."""
     if not has_role(user, RoleAssignment.Role.HEAD):
         return None
-    items = list(
+    submitted = (
         ProgressReport.objects.filter(
             status=ProgressReport.Status.SUBMITTED, pilot__directing_unit__in=_headed(user)
         )
         .exclude(pilot__implementers=user)
         .select_related("pilot", "pilot__proposal")
-        .order_by("submitted_at", "id")[:10]
+        .order_by("submitted_at", "id")
     )
-    return WorkSection(
-        title=_("Progress reports to review"), template="pilots/_work_reviews.html", items=items
+    return WorkSection.first_of(
+        submitted, title=_("Progress reports to review"), template="pilots/_work_reviews.html"
     )
 
 
 def head_pilots_section(user: User) -> WorkSection | None:
     if not has_role(user, RoleAssignment.Role.HEAD):
         return None
-    items = list(
-        Pilot.objects.filter(
-            directing_unit__in=_headed(user),
-            status__in=[Pilot.Status.UNDER_EVALUATION, Pilot.Status.COMPLETED, Pilot.Status.TERMINATED],
-        ).for_list()[:10]
-    )
-    return WorkSection(
-        title=_("Pilots waiting for results or evaluation"), template="pilots/_work_pilots.html", items=items
+    waiting = Pilot.objects.filter(
+        directing_unit__in=_headed(user),
+        status__in=[Pilot.Status.UNDER_EVALUATION, Pilot.Status.COMPLETED, Pilot.Status.TERMINATED],
+    ).for_list()
+    return WorkSection.first_of(
+        waiting, title=_("Pilots waiting for results or evaluation"), template="pilots/_work_pilots.html"
     )
 
 
@@ -71,12 +67,9 @@ def open_actions_section(user: User) -> WorkSection | None:
         whose |= Q(inspection__pilot__directing_unit__in=_headed(user))
     open_actions = CorrectiveAction.objects.filter(closed_on__isnull=True)
     ids = open_actions.filter(whose).values("pk")
-    items = list(
-        open_actions.filter(pk__in=ids)
-        .select_related("inspection__pilot__proposal")
-        .order_by("due_date", "id")[:10]
-    )
-    return WorkSection(title=_("Open corrective actions"), template="pilots/_work_actions.html", items=items)
+    mine = open_actions.filter(pk__in=ids).select_related("inspection__pilot__proposal")
+    title, template = _("Open corrective actions"), "pilots/_work_actions.html"
+    return WorkSection.first_of(mine.order_by("due_date", "id"), title=title, template=template)
 
 
 work_sections = [reports_due_section, reports_to_review_section, head_pilots_section, open_actions_section]

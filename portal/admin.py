@@ -259,9 +259,12 @@ class AuthTokenAdmin(admin.ModelAdmin):
 
 
 def _in_the_readers_language(admin_class):
-    """A third-party device page whose fieldset names are given in the reader's language."""
+    """A third-party device page whose fieldset names and search help are in the reader's language
+    (django-otp builds "Search by user's …" in English at import)."""
 
     class Translated(admin_class):
+        search_help_text = _("Search by the person's username or e-mail address")
+
         def get_fieldsets(self, request, obj=None):
             return translated_fieldsets(super().get_fieldsets(request, obj))
 

@@ -65,6 +65,7 @@ api_urls = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("work/count/", views.work_count, name="work-count"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_mark_read, name="notifications-read"),
     path("units/", views.unit_list, name="unit-list"),

@@ -36,6 +36,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def work_count(request: HttpRequest) -> HttpResponse:
+    """The number beside "My work" in the menu, fetched by htmx once a page has loaded, so that no
+    page waits for every section to be counted."""
+    return render(request, "portal/_work_count.html", {"count": work.waiting_count(request.user)})
+
+
+@login_required
+@require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = request.user.notifications.all()
     if request.GET.get("unread") == "1":

@@ -394,21 +394,20 @@ def co_implementer_change(request: HttpRequest, pk: int, change: str) -> HttpRes
 
 
 def my_drafts_section(user: User) -> WorkSection | None:
-    items = list(
-        Proposal.objects.filter(author=user, status__in=Proposal.EDITABLE_STATES)
-        .for_list()
-        .order_by("-updated_at")[:10]
-    )
-    return WorkSection(
-        title=_("My proposals to complete"), template="proposals/_work_items.html", items=items
-    )
+    drafts = Proposal.objects.filter(author=user, status__in=Proposal.EDITABLE_STATES).for_list()
+    return WorkSection.first_of(
+        drafts.order_by("-updated_at", "-id"), title=_("My proposals to complete"),
+        template="proposals/_work_items.html",
+    )  # fmt: skip
 
 
 def decisions_section(user: User) -> WorkSection | None:
     if not has_role(user, "head"):
         return None
-    items = list(Proposal.objects.awaiting_decision_by(user).for_list().order_by("decision_due", "id")[:10])
-    return WorkSection(title=_("Waiting for my decision"), template="proposals/_work_items.html", items=items)
+    waiting = Proposal.objects.awaiting_decision_by(user).for_list().order_by("decision_due", "id")
+    return WorkSection.first_of(
+        waiting, title=_("Waiting for my decision"), template="proposals/_work_items.html"
+    )
 
 
 work_sections = [decisions_section, my_drafts_section]

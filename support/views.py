@@ -188,21 +188,16 @@ def obstacles_to_answer(user: User) -> WorkSection | None:
     # in one query, what permissions.is_answerer asks of each: never a pilot the head has a part in
     waiting = waiting.exclude(pilot__implementers=user).exclude(pilot__proposal__author=user)
     waiting = waiting.exclude(pilot__proposal__co_implementers=user)
-    items = list(waiting.for_list()[:20])
-    if not items:
-        return None
-    return WorkSection(title=_("Obstacles to answer"), template="support/_work_obstacles.html", items=items)
+    return WorkSection.first_of(
+        waiting.for_list(), title=_("Obstacles to answer"), template="support/_work_obstacles.html", limit=20
+    )
 
 
 def obstacles_to_confirm(user: User) -> WorkSection | None:
     """Answered obstacles of pilots this person carries out, waiting for them to confirm."""
-    items = list(
-        Obstacle.objects.filter(status=Obstacle.Status.ANSWERED, pilot__implementers=user).for_list()[:20]
-    )
-    if not items:
-        return None
-    return WorkSection(
-        title=_("Answered obstacles to confirm"), template="support/_work_obstacles.html", items=items
+    answered = Obstacle.objects.filter(status=Obstacle.Status.ANSWERED, pilot__implementers=user).for_list()
+    return WorkSection.first_of(
+        answered, title=_("Answered obstacles to confirm"), template="support/_work_obstacles.html", limit=20
     )
 
 

@@ -7,8 +7,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from accountability.models import Case
-from tests.conftest import demo_totp
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 from tests.files import PDF
 
 
@@ -22,20 +21,6 @@ def open_case(transactional_db, live_server, settings, tmp_path):
         labels = {status: str(label) for status, label in Case.Status.choices}
         labels |= {result: str(label) for result, label in Case.Result.choices}
     return live_server, case.pk, labels
-
-
-def sign_in(page, server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    second_step = f"{server.url}/accounts/login/code/"
-    page.wait_for_url(lambda url: url in (f"{server.url}/", second_step))
-    if page.url == second_step:  # heads, inspectors, orgcom: the second step
-        page.fill("#id_code", demo_totp())
-        page.click("main button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
 
 
 @pytest.mark.e2e

@@ -12,7 +12,7 @@ from pilots import demo as pilots_demo
 from pilots import services as pilot_services
 from pilots.models import Pilot
 from portal.models import User
-from tests.e2e.test_case import sign_in
+from tests.e2e.conftest import sign_in
 
 TITLE = "Một cửa liên thông thủ tục đất đai cấp xã"
 

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from tests.e2e.test_case import sign_in
+from tests.e2e.conftest import sign_in
 
 
 @pytest.fixture

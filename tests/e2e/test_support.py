@@ -11,7 +11,7 @@ from django.utils import translation
 
 from pilots.models import Pilot
 from support.models import Obstacle
-from tests.e2e.test_case import sign_in
+from tests.e2e.conftest import sign_in
 
 
 @pytest.fixture
