@@ -182,21 +182,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=12)
     args = parser.parse_args()
-    from summary import own_database
+    from summary import demo_organisation
 
-    url, drop = own_database("bench_actions")
-    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="portal.settings", DJANGO_DEBUG="1")
-    import django
+    with demo_organisation("bench_actions") as vendor:
+        from django.conf import settings
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    try:
-        call_command("migrate", verbosity=0)
-        call_command("seed_demo", "--force", "--organisation-only", verbosity=0)
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         rows = []
         for name, requests in scenarios(args.runs).items():
             profiled = requests.pop()  # the last of each is profiled, the others timed
@@ -205,9 +196,7 @@ def main() -> None:
             sql = statistics.median(clock.seconds for _elapsed, clock in samples)
             queries = statistics.median(clock.queries for _elapsed, clock in samples)
             rows.append((name, total, sql, queries, hottest(profiled)))
-        write(rows, args.runs - 1, connection.vendor)
-    finally:
-        drop()
+        write(rows, args.runs - 1, vendor)
 
 
 def write(rows, runs: int, vendor: str) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import statistics
 import sys
 import time
@@ -49,23 +48,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--transitions", type=int, default=400)
     args = parser.parse_args()
-    from summary import own_database
+    from summary import demo_organisation
 
-    url, drop = own_database("bench_audit")
-    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="portal.settings", DJANGO_DEBUG="1")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    try:
-        call_command("migrate", verbosity=0)
-        call_command("seed_demo", "--force", "--organisation-only", verbosity=0)
+    with demo_organisation("bench_audit") as vendor:
         samples = measure(args.transitions)
-        write(samples, args.transitions, connection.vendor)
-    finally:
-        drop()
+        write(samples, args.transitions, vendor)
 
 
 def measure(transitions: int) -> dict[str, list[float]]:

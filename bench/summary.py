@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -51,6 +52,26 @@ def own_database(name: str = "bench_portal") -> tuple[str, callable]:
         return urlunsplit(parts._replace(path=f"/{name}")), drop
     folder = tempfile.mkdtemp(prefix="bench-")
     return f"sqlite:///{folder}/bench.sqlite3", lambda: None
+
+
+@contextmanager
+def demo_organisation(name: str):
+    """Django set up on a database of the benchmark's own, migrated, with the demo's organisation
+    seeded (units and people, no proposals); the database removed afterwards. Yields its vendor."""
+    url, drop = own_database(name)
+    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="portal.settings", DJANGO_DEBUG="1")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    try:
+        call_command("migrate", verbosity=0)
+        call_command("seed_demo", "--force", "--organisation-only", verbosity=0)
+        yield connection.vendor
+    finally:
+        drop()
 
 
 RAW_GROUP_BY = (
