@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from portal.models import AttachmentBase, RoleAssignment, TransitionBase, Unit, path_prefix_q, stored_name
+from portal.models import AttachmentBase, RoleAssignment, TransitionBase, Unit, stored_name
 from portal.storage import private_storage
 
 
@@ -23,20 +23,30 @@ class CaseQuerySet(models.QuerySet):
         abuse or obstruction case (a confidential channel), whoever opened it, the heads of the
         units above the subject's unit and the inspectors and Organisation Committee staff
         covering it — never the head of the subject's own unit."""
-        from pilots.models import visible_pilot_q
-        from portal.permissions import roles_held
+        from pilots.models import own_pilot_ids
+        from portal.permissions import roles_held, scope_unit_ids
 
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
+        # Each part is a column of the case against literal values or a subquery of the units
+        # (hashed once), never a join: the planner walks the list's index and stops at the page,
+        # with no pass over the pilots (bench/plans/*__cases.txt).
         confidential = Q(opened_by=user)
         for role, path in roles_held(user):
             if role == RoleAssignment.Role.HEAD:
-                confidential |= Q(unit__path__startswith=path) & ~Q(unit__path=path)
+                below = Unit.objects.filter(path__startswith=path).exclude(path=path).values("pk")
+                confidential |= Q(unit_id__in=below)
             elif role in (RoleAssignment.Role.INSPECTOR, RoleAssignment.Role.ORGCOM):
-                confidential |= path_prefix_q("unit__path", [path])
-        outcome = Q(kind=Case.Kind.OUTCOME) & visible_pilot_q(user, prefix="pilot__")
+                confidential |= Q(unit_id__in=Unit.objects.filter(path__startswith=path).values("pk"))
+        # Whoever sees the pilot: its implementers and author, a single grant, or a subtree holding
+        # the pilot's unit — the approving and the directing unit are that unit or above it, so a
+        # subtree holding either holds the pilot's unit too.
+        outcome = Q(kind=Case.Kind.OUTCOME)
+        units = scope_unit_ids(user)
+        if units is not None:  # else a national scope, which sees every outcome case
+            outcome &= Q(pilot_unit_id__in=units) | Q(pilot_id__in=own_pilot_ids(user, units))
         return self.filter(Q(subject=user) | outcome | (~Q(kind=Case.Kind.OUTCOME) & confidential))
 
     def waiting_for(self, user) -> CaseQuerySet:
@@ -116,6 +126,18 @@ class Case(models.Model):
         help_text=_("An outcome case: the approving unit. Abuse or obstruction: the subject's unit."),
         verbose_name=_("unit"),
     )
+    pilot_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_(
+            "An outcome case: the unit its pilot was carried out in (whoever covers it sees the case)."
+        ),
+        verbose_name=_("pilot's unit"),
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.OPEN)
     subject = models.ForeignKey(
@@ -160,7 +182,7 @@ class Case(models.Model):
         verbose_name=_("decided by"),
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["pilot_unit"])  # derived from the pilot, never changed
 
     objects = CaseQuerySet.as_manager()
 

@@ -64,6 +64,7 @@ def case_open_for_outcome(*, actor: User, pilot) -> Case:
         return existing
     case = Case(
         pilot=pilot,
+        pilot_unit_id=pilot.unit_id,
         proposal=pilot.proposal,
         unit=pilot.proposal.reviewer_unit,
         kind=Case.Kind.OUTCOME,

@@ -7,13 +7,16 @@ class PilotsConfig(AppConfig):
     verbose_name = _("Pilots and implementation")
 
     def ready(self) -> None:
+        from pilots import permissions
         from pilots.tasks import pilot_reminders, start_due_pilots
         from pilots.work import work_sections
-        from portal import reminders, work
+        from portal import people, reminders, work
 
         reminders.register_job(start_due_pilots)
         reminders.register(pilot_reminders)
         _cover()
+        people.register("implementers", permissions.implementer_candidates)
+        people.register("inspectors", permissions.inspector_candidates)
         for section in work_sections:
             work.register(section)
 

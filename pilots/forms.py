@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from pilots.models import Inspection, Pilot, ProgressReport, report_period
 from pilots.services import evaluation_exclusions
 from portal import voting
+from portal.forms import PeopleField, RowsField
 from portal.text import plain_number
 from proposals.forms import CollectiveVoteFields, DateInput, StyledMixin
 from proposals.models import MAX_BUDGET_VND
@@ -109,6 +110,35 @@ class EmptyForm(forms.Form):
     pass
 
 
+class TypedNumberField(forms.DecimalField):
+    """A number as people type it: "0.5" or "0,5" (a lone comma is the Vietnamese decimal mark)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=19, decimal_places=4, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.count(",") == 1 and "." not in value:
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        return {}  # no step/min/max: the box is text
+
+
+class IndicatorRow(StyledMixin, forms.Form):
+    name = forms.CharField(label=_("indicator"), max_length=255)
+    unit = forms.CharField(label=_("unit of measure"), max_length=64, required=False)
+    baseline = TypedNumberField(label=_("baseline"))
+    target = TypedNumberField(label=_("target"))
+
+
+class MilestoneRow(StyledMixin, forms.Form):
+    name = forms.CharField(label=_("milestone"), max_length=255)
+    due_date = forms.DateField(label=_("due date"), widget=DateInput())
+
+
 class PlanForm(StyledMixin, forms.Form):
     """The plan of a pilot, as set up and as adjusted."""
 
@@ -118,13 +148,7 @@ class PlanForm(StyledMixin, forms.Form):
     budget_vnd = money(_("budget granted (VND)"), required=True)
     resources = long_text(_("resources granted"), required=False)
     scope = long_text(_("scope"), required=False)
-    indicators = forms.CharField(
-        label=_("indicators"),
-        max_length=TEXT_LIMIT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line: name; unit; baseline; target — e.g. “Processing time; days; 45; 15”."),
-    )
+    indicators = RowsField(IndicatorRow, label=_("indicators"))
 
     def clean(self):
         cleaned = super().clean()
@@ -134,7 +158,7 @@ class PlanForm(StyledMixin, forms.Form):
         return cleaned
 
     def clean_indicators(self):
-        return parse_indicator_lines(self.cleaned_data["indicators"])
+        return self.cleaned_data["indicators"] or []
 
 
 class AdjustForm(PlanForm):
@@ -143,11 +167,10 @@ class AdjustForm(PlanForm):
 
     def clean_indicators(self):
         """None when the indicators were left as they are (or not sent at all)."""
-        text = self.cleaned_data["indicators"]
-        unchanged = " ".join(text.split()) == " ".join((self.initial.get("indicators") or "").split())
-        if "indicators" not in self.data or unchanged:
+        rows = self.cleaned_data["indicators"]
+        if rows is None or [as_typed(row) for row in rows] == self.initial.get("indicators"):
             return None
-        return parse_indicator_lines(text)
+        return rows
 
 
 class ResultsReportForm(IndicatorFieldsMixin, StyledMixin, forms.Form):
@@ -176,42 +199,50 @@ class EvaluateForm(IndicatorFieldsMixin, StyledMixin, CollectiveVoteFields):
 
 
 class PilotCreateForm(PlanForm):
-    implementers = forms.CharField(
-        label=_("implementers"), max_length=2000,
-        help_text=_("Usernames separated by commas; the author when left empty."), required=False,
+    implementers = PeopleField(
+        label=_("implementers"), multiple=True, required=False,
+        help_text=_("Type part of a name or username and choose; the author when nobody is chosen."),
     )  # fmt: skip
 
-    def clean_implementers(self):
-        from portal.models import User
+    milestones = RowsField(MilestoneRow, label=_("milestones"))
+    field_order = [
+        "start_date", "end_date", "report_frequency", "budget_vnd", "resources", "scope", "implementers",
+        "indicators", "milestones",
+    ]  # fmt: skip
 
-        names = [name.strip() for name in self.cleaned_data["implementers"].split(",") if name.strip()]
-        people = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
-        unknown = [name for name in names if name not in people]
-        if unknown:
-            raise forms.ValidationError(
-                _("No active person with the username: %(names)s") % {"names": ", ".join(unknown)}
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["implementers"].widget.for_record("implementers", proposal.pk)
+
+    def clean_milestones(self):
+        return self.cleaned_data["milestones"] or []
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        late = [
+            row["name"]
+            for row in cleaned.get("milestones") or []
+            if start and end and not start <= row["due_date"] <= end
+        ]
+        if late:
+            self.add_error(
+                "milestones",
+                _("A milestone falls outside the pilot's dates: %(names)s") % {"names": ", ".join(late)},
             )
-        return [people[name] for name in dict.fromkeys(names)]
+        return cleaned
 
 
-def indicator_lines(pilot: Pilot) -> str:
-    """The pilot's indicators as the form writes them: name; unit; baseline; target."""
-    return "\n".join(
-        f"{i.name}; {i.unit}; {plain_number(i.baseline)}; {plain_number(i.target)}"
+def indicator_rows(pilot: Pilot) -> list[dict]:
+    """The pilot's indicators as the form's rows show them: numbers as typed ("40", not "4E+1")."""
+    return [
+        as_typed({"name": i.name, "unit": i.unit, "baseline": i.baseline, "target": i.target})
         for i in pilot.indicators.filter(retired=False)
-    )
+    ]
 
 
-def parse_indicator_lines(text: str) -> list[dict]:
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [part.strip() for part in line.split(";")]
-        if len(parts) != 4:
-            raise forms.ValidationError(_("Line %(n)s: write name; unit; baseline; target.") % {"n": number})
-        rows.append({"name": parts[0], "unit": parts[1], "baseline": parts[2], "target": parts[3]})
-    return rows
+def as_typed(row: dict) -> dict:
+    return {**row, "baseline": plain_number(row["baseline"]), "target": plain_number(row["target"])}
 
 
 class AttachmentForm(StyledMixin, forms.Form):

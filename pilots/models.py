@@ -31,27 +31,34 @@ def visible_pilot_q(user, prefix: str = "") -> Q:
     The approving unit (the proposal's reviewer) is the proposal's unit or a unit above it and
     the pilot's unit is the proposal's, so whoever covers the approving unit covers the pilot's
     unit: the pilot's own unit and its directing unit are enough here."""
-    from portal.memo import once
-    from portal.permissions import granted_ids, ids_of, scope_unit_ids
+    from portal.permissions import scope_unit_ids
 
     if not user.is_authenticated:
         return Q(pk__in=[])
     units = None if user.is_superuser else scope_unit_ids(user)
     if units is None:  # a national scope
         return Q(**{f"{prefix}pk__isnull": False})
+    return (
+        Q(**{f"{prefix}pk__in": own_pilot_ids(user, units)})
+        | Q(**{f"{prefix}unit_id__in": units})
+        | Q(**{f"{prefix}directing_unit_id__in": units})
+    )
+
+
+def own_pilot_ids(user, units: list[int]) -> list[int]:
+    """The pilots a person has a part in (implementer, the proposal's author) or was granted
+    alone, outside the subtrees `units` they cover; read once per request."""
+    from portal.memo import once
+    from portal.permissions import granted_ids, ids_of
+
     covered = Q(unit_id__in=units) | Q(directing_unit_id__in=units)
-    own = once(
+    return once(
         ("own pilots", user.pk),
         lambda: ids_of(
             Pilot.implementers.through.objects.filter(user=user).values_list("pilot_id", flat=True),
             Pilot.objects.filter(proposal__author=user).values_list("pk", flat=True),
             granted_ids(user, Pilot, "view_pilot", covered=covered),
         ),
-    )
-    return (
-        Q(**{f"{prefix}pk__in": own})
-        | Q(**{f"{prefix}unit_id__in": units})
-        | Q(**{f"{prefix}directing_unit_id__in": units})
     )
 
 

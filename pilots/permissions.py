@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
 from pilots.models import Pilot
+from portal import people
 from portal.memo import once
 from portal.models import RoleAssignment, User
-from portal.permissions import covers, granted_q, has_role, load_visible
+from portal.permissions import covers, granted_q, has_role, load_visible, users_granted
 from proposals.permissions import is_co_implementer
 
 
@@ -58,3 +62,28 @@ def can_attach(user: User, pilot: Pilot) -> bool:
 def can_assign_inspectors(user: User, pilot: Pilot) -> bool:
     """The head who directs the pilot, or an administrator."""
     return user.is_superuser or is_head(user, pilot)
+
+
+def implementer_candidates(user: User, pk: int) -> QuerySet[User]:
+    """Whom the approving head may give a pilot to carry out (`pk`: the proposal): the active
+    people of the approving unit and the units below it."""
+    from proposals.permissions import get_proposal_for
+
+    proposal = get_proposal_for(user, pk)
+    if not can_create_for(user, proposal):
+        raise PermissionDenied
+    return people.active_in(proposal.reviewer_unit or proposal.unit)
+
+
+def inspector_candidates(user: User, pk: int) -> QuerySet[User]:
+    """Whom the directing head may assign to inspect this pilot alone: the inspectors covering its
+    unit and the active people of the directing unit's subtree — never someone with a part in the
+    pilot, nor one who already inspects it."""
+    pilot = get_pilot_for(user, pk)
+    if not can_assign_inspectors(user, pilot):
+        raise PermissionDenied
+    involved = {pilot.proposal.author_id, *pilot.implementers.values_list("pk", flat=True)}
+    involved |= set(pilot.proposal.co_implementers.values_list("pk", flat=True))
+    involved |= {person.pk for person in users_granted(pilot, "inspect_pilot")}
+    candidates = people.inspectors_covering(pilot.unit) | people.active_in(pilot.directing_unit)
+    return candidates.exclude(pk__in=involved).distinct()

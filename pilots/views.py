@@ -103,7 +103,7 @@ def _form(action: str, pilot: Pilot, data=None):
     if action == "adjust":
         initial = {name: getattr(pilot, name) for name in services.PLAN_FIELDS}
         return form_class(
-            data, initial={**initial, "indicators": forms.indicator_lines(pilot)}, auto_id=auto_id
+            data, initial={**initial, "indicators": forms.indicator_rows(pilot)}, auto_id=auto_id
         )
     return form_class(data, auto_id=auto_id)
 
@@ -161,7 +161,8 @@ def _detail_context(request: HttpRequest, pilot: Pilot, bound: dict | None = Non
         "current_version": versions[-1] if versions else None,
         "changes": _plan_changes(versions),
         "inspectors": services.pilot_inspectors(pilot),
-        "inspector_form": bound.get("inspector") or (PersonForm() if may_assign else None),
+        "inspector_form": bound.get("inspector")
+        or (PersonForm(purpose="inspectors", record=pilot.pk) if may_assign else None),
         # the case's own visibility rule (a confidential report stays hidden from whom it hides)
         "cases": pilot.cases.visible_to(request.user),
         "attachments": pilot.attachments.select_related("uploaded_by", "report"),
@@ -247,7 +248,7 @@ def inspector_change(request: HttpRequest, pk: int, change: str) -> HttpResponse
         raise Http404
     if not permissions.can_assign_inspectors(request.user, pilot):
         raise PermissionDenied
-    form = PersonForm(request.POST)
+    form = PersonForm(request.POST, purpose="inspectors", record=pilot.pk)
     if form.is_valid():
         service = services.inspector_assign if change == "add" else services.inspector_remove
         try:
@@ -402,7 +403,7 @@ def pilot_create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
     proposal = get_proposal_for(request.user, proposal_pk)
     if not permissions.can_create_for(request.user, proposal):
         raise PermissionDenied
-    form = forms.PilotCreateForm(request.POST or None, initial=_plan_from(proposal))
+    form = forms.PilotCreateForm(request.POST or None, initial=_plan_from(proposal), proposal=proposal)
     status = 200
     if request.method == "POST":
         status = 400
@@ -420,6 +421,7 @@ def pilot_create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
                     scope=data["scope"],
                     implementers=data["implementers"] or None,
                     indicators=data["indicators"],
+                    milestones=data["milestones"],
                 )
             except IncompleteInput as error:
                 for field, message in error.errors.items():

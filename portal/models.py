@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from portal.text import fold
 from portal.texts import note_text
 
 PATH_STEP = 7  # digits per level of Unit.path: "0000001/0000005/"
@@ -194,7 +195,12 @@ class User(AbstractUser):
     )
     position_title = models.CharField(_("position"), max_length=150, blank=True)
     is_party_member = models.BooleanField(_("Party member"), default=False)
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # The full name and username without diacritics, lower case ("nguyen van an cadre_a"): the
+    # people pickers find "Nguyễn" when "nguyen" is typed. Kept by save().
+    search_text = models.CharField(
+        _("search text"), max_length=320, editable=False, default="", db_default=""
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "search_text"])
 
     objects = UserManager()
 
@@ -207,6 +213,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = fold(f"{self.full_name} {self.username}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name or self.username

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for the project's own (FORM_RENDERER below)
     "rest_framework",
     "knox",
     "drf_spectacular",
@@ -125,6 +126,9 @@ CONTENT_SECURITY_POLICY = {
 ROOT_URLCONF = "portal.urls"
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 WSGI_APPLICATION = "portal.wsgi.application"
+
+# Widgets render through the project's templates too (templates/portal/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

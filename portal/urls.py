@@ -66,6 +66,7 @@ api_urls = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("work/count/", views.work_count, name="work-count"),
+    path("people/search/", views.people_search, name="people-search"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_mark_read, name="notifications-read"),
     path("units/", views.unit_list, name="unit-list"),

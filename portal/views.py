@@ -7,7 +7,7 @@ import sys
 from django import db
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import Resolver404, resolve
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from portal import services, work
+from portal import people, services, work
 from portal.forms import MarkReadForm
 from portal.models import RoleAssignment
 from portal.pagination import Paginator
@@ -40,6 +40,28 @@ def work_count(request: HttpRequest) -> HttpResponse:
     """The number beside "My work" in the menu, fetched by htmx once a page has loaded, so that no
     page waits for every section to be counted."""
     return render(request, "portal/_work_count.html", {"count": work.waiting_count(request.user)})
+
+
+@login_required
+@require_GET
+def people_search(request: HttpRequest) -> HttpResponse:
+    """The people a picker's person may choose, matching what they typed (htmx fragment). The
+    purpose and its record say whom: the app that registered the purpose checks that this person
+    may choose for that record (403/404 otherwise)."""
+    try:
+        record = int(request.GET.get("id", ""))
+    except ValueError:
+        raise Http404 from None
+    if not 0 < record < 2**63:
+        raise Http404
+    candidates = people.candidates_for(request.user, request.GET.get("for", ""), record)
+    if candidates is None:
+        raise Http404
+    text = (request.GET.get("q") or request.GET.get(request.GET.get("field") or "q") or "")[:100]
+    found = people.matching(candidates, text, limit=people.LIMIT + 1)
+    context = {"people": found[: people.LIMIT], "more": len(found) > people.LIMIT, "limit": people.LIMIT,
+               "searched": bool(text.strip())}  # fmt: skip
+    return render(request, "portal/_people_results.html", context)
 
 
 @login_required

@@ -7,12 +7,14 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Innovation proposals")
 
     def ready(self) -> None:
-        from portal import reminders, work
+        from portal import people, reminders, work
+        from proposals import permissions
         from proposals.tasks import decision_reminders
         from proposals.views import work_sections
 
         reminders.register(decision_reminders)
         _cover()
+        people.register("co-implementers", permissions.co_implementer_candidates)
         for section in work_sections:
             work.register(section)
 

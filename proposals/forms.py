@@ -7,7 +7,8 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from portal import voting
-from portal.models import RoleAssignment, User
+from portal.forms import PeopleField
+from portal.models import RoleAssignment
 from portal.text import reject_control_characters
 from portal.voting import MAX_VOTES, Ballot
 from proposals.models import MAX_BUDGET_VND, Proposal
@@ -199,15 +200,14 @@ class AttachmentForm(StyledMixin, forms.Form):
 
 
 class PersonForm(StyledMixin, forms.Form):
-    """One active person by username: a co-implementer, an inspector of one pilot."""
+    """One active person: a co-implementer, an inspector of one pilot — found by name or username
+    among those the picker's purpose allows on that record (portal.people)."""
 
-    username = forms.CharField(label=_("Username"), max_length=150)
+    username = PeopleField(label=_("Person"))
 
-    def clean_username(self) -> User:
-        user = User.objects.filter(username=self.cleaned_data["username"], is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(_("No active person has this username."))
-        return user
+    def __init__(self, *args, purpose: str = "", record: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.for_record(purpose, record)
 
 
 class FilterForm(StyledMixin, forms.Form):

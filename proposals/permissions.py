@@ -3,6 +3,10 @@ proposals through `get_proposal_for` (404 for what the user may not see)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from portal import people
 from portal.memo import once
 from portal.models import RoleAssignment, User
 from portal.permissions import has_role, load_visible
@@ -52,3 +56,14 @@ def can_attach(user: User, proposal: Proposal) -> bool:
 
 def can_review(user: User, proposal: Proposal) -> bool:
     return is_reviewing_head(user, proposal)
+
+
+def co_implementer_candidates(user: User, pk: int) -> QuerySet[User]:
+    """Whom the author may add to a draft or returned proposal: the active people of the
+    proposal's unit and of the units beside it (the parent unit's subtree), but themselves and
+    those already added."""
+    proposal = get_proposal_for(user, pk)
+    if not (can_edit(user, proposal) and proposal.status in Proposal.EDITABLE_STATES):
+        raise PermissionDenied
+    added = proposal.co_implementers.values("pk")
+    return people.active_in(proposal.unit.parent or proposal.unit).exclude(pk=user.pk).exclude(pk__in=added)

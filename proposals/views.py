@@ -252,7 +252,11 @@ def _detail_context(request: HttpRequest, proposal: Proposal, bound: dict | None
         "co_implementers": proposal.co_implementers.order_by("full_name"),
         "attachment_form": bound.get("attach") or (AttachmentForm() if can_attach else None),
         "co_implementer_form": bound.get("co")
-        or (PersonForm() if is_author and proposal.status in Proposal.EDITABLE_STATES else None),
+        or (
+            PersonForm(purpose="co-implementers", record=proposal.pk)
+            if is_author and proposal.status in Proposal.EDITABLE_STATES
+            else None
+        ),
         "is_author": is_author,
         "pilot": getattr(proposal, "pilot", None) if proposal.status in APPROVED_STATES else None,
         "can_start_pilot": proposal.status in APPROVED_STATES and permissions.can_review(user, proposal),
@@ -372,7 +376,7 @@ def co_implementer_change(request: HttpRequest, pk: int, change: str) -> HttpRes
     if proposal.status not in Proposal.EDITABLE_STATES:
         messages.error(request, _("Co-implementers can be changed only on a draft or a returned proposal."))
         return redirect(proposal)
-    form = PersonForm(request.POST)
+    form = PersonForm(request.POST, purpose="co-implementers", record=proposal.pk)
     if not form.is_valid():
         return render(
             request, "proposals/detail.html", _detail_context(request, proposal, {"co": form}), status=400

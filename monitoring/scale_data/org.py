@@ -133,6 +133,7 @@ def _users(cursor, dialect: Dialect, sizes: Sizes) -> int:
             "username": "'u' || s.n",
             "email": "'u' || s.n || '@scale.invalid'",
             "full_name": "'Cán bộ ' || s.n",
+            "search_text": "'can bo ' || s.n || ' u' || s.n",
             "unit_id": "s.unit_id",
             "date_joined": joined,
             "position_type": "CASE WHEN s.role = 'head' THEN 'administrative_leader' ELSE 'other_staff' END",

@@ -350,8 +350,9 @@ def _cases(cursor, dialect: Dialect) -> int:
         Case,
         {
             "pilot_id": "p.id",
+            "pilot_unit_id": "p.unit_id",
             "proposal_id": "p.proposal_id",
-            "unit_id": "p.unit_id",
+            "unit_id": "pr.reviewer_unit_id",
             "kind": "'outcome'",
             "status": _shares(
                 f"{fn}rnd(p.id, 'case')", (("open", 0.2), ("liability_excluded", 0.6)), "decided"

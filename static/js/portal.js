@@ -33,6 +33,76 @@
         if (!window.confirm(button.dataset.confirm)) event.preventDefault();
       });
     });
+    // A people picker: choosing a person found ticks them in (several) or puts their username in
+    // the box (one); the choice is announced in the results' live region. Arrow down from the box
+    // goes to the first person found.
+    root.querySelectorAll("[data-people-picker] input[type=search]").forEach((box) => {
+      if (box.dataset.bound) return;
+      box.dataset.bound = "1";
+      box.addEventListener("keydown", (event) => {
+        const first = box.closest("[data-people-picker]").querySelector("[data-pick]");
+        if (event.key === "ArrowDown" && first) { event.preventDefault(); first.focus(); }
+      });
+    });
+    root.querySelectorAll("[data-people-results] [data-pick]").forEach((button) => {
+      if (button.dataset.bound) return;
+      button.dataset.bound = "1";
+      button.addEventListener("keydown", (event) => {
+        const item = button.closest("li");
+        const next = event.key === "ArrowDown" ? item.nextElementSibling : event.key === "ArrowUp" ? item.previousElementSibling : null;
+        if (next) { event.preventDefault(); next.querySelector("[data-pick]").focus(); }
+      });
+      button.addEventListener("click", () => {
+        const picker = button.closest("[data-people-picker]");
+        const box = picker.querySelector("input[type=search]");
+        const list = picker.querySelector("[data-picked]");
+        const username = button.dataset.pick;
+        if (list) {
+          const ticked = Array.from(list.querySelectorAll("input")).find((input) => input.value === username);
+          if (ticked) ticked.checked = true;
+          else {
+            const item = document.createElement("li");
+            item.className = "form-check";
+            const input = document.createElement("input");
+            Object.assign(input, { type: "checkbox", className: "form-check-input", name: box.name, value: username, checked: true });
+            input.id = `${box.id}_picked_${list.children.length + 1}_${Date.now()}`;
+            const label = document.createElement("label");
+            Object.assign(label, { className: "form-check-label", htmlFor: input.id, textContent: button.dataset.pickLabel });
+            item.append(input, label);
+            list.append(item);
+          }
+          box.value = "";
+        } else box.value = username;
+        const results = picker.querySelector(".people-results");
+        const said = document.createElement("p");
+        said.className = "small text-success mt-1 mb-0";
+        said.textContent = `${picker.dataset.chosenText} ${button.dataset.pickLabel}`;
+        results.replaceChildren(said);
+        box.focus();
+      });
+    });
+    // Rows of a table field (indicators, milestones): "Add a row" copies the blank row kept in
+    // the field's <template>, numbered after the others, and puts the focus in it.
+    root.querySelectorAll("[data-rows] [data-add-row]").forEach((button) => {
+      if (button.dataset.bound) return;
+      button.dataset.bound = "1";
+      button.addEventListener("click", () => {
+        const field = button.closest("[data-rows]");
+        const total = field.querySelector(`input[name="${field.dataset.rows}-TOTAL_FORMS"]`);
+        const most = Number(field.querySelector(`input[name="${field.dataset.rows}-MAX_NUM_FORMS"]`).value);
+        const index = Number(total.value);
+        if (index >= most) return;
+        const html = field.querySelector("template[data-row-template]").innerHTML.replaceAll("__prefix__", String(index));
+        const body = field.querySelector("[data-rows-body]");
+        body.insertAdjacentHTML("beforeend", html);
+        total.value = String(index + 1);
+        const labels = Array.from(body.firstElementChild.children).map((cell) => cell.dataset.label);
+        Array.from(body.lastElementChild.children).forEach((cell, n) => { if (labels[n]) cell.dataset.label = labels[n]; });
+        const first = body.lastElementChild.querySelector("input, select, textarea");
+        if (first) first.focus();
+        if (index + 1 >= most) button.disabled = true;
+      });
+    });
     // An error summary takes the focus, so a screen reader reads it and a keyboard starts there;
     // each of its links puts the focus in the field it names.
     // (A summary swapped in by htmx while the person types is announced, not focused.)

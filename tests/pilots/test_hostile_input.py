@@ -51,6 +51,8 @@ from pilots.models import (
 from portal.models import Notification, RoleAssignment, User
 from proposals.models import MAX_BUDGET_VND, Proposal
 from tests.conftest import api_client_for
+from tests.form_rows import indicator_rows as indicator_rows_of
+from tests.form_rows import rows_data
 from tests.pilots.conftest import pilot_body
 from tests.proposals.conftest import make_proposal
 
@@ -880,21 +882,29 @@ WITH_INDICATORS = {"report", "results-report", "evaluate"}
 
 
 @st.composite
-def indicator_lines(draw) -> str:
-    """The new-pilot form's indicators: one per line, `name; unit; baseline; target`."""
+def indicator_rows(draw) -> dict[str, str]:
+    """The new-pilot form's indicators: rows of a table (a Django formset), its management form
+    sometimes tampered with."""
     rows = draw(
         st.lists(
             st.one_of(
                 st.tuples(st.sampled_from(NAMES), st.just("ngày"), valid_number, valid_number),
                 st.tuples(text_value, text_value, number_value, number_value),
+                st.tuples(st.just(""), st.just(""), st.just(""), st.just("")),
+                st.tuples(
+                    st.just("x"), st.just("y"), st.sampled_from(["NaN", "1e400", "1,5", "-0"]), st.just("2")
+                ),
             ),
             max_size=3,
         )
     )
-    lines = ["; ".join(str(form_value(part)) for part in row) for row in rows]
+    data = rows_data("indicators", [
+        dict(zip(("name", "unit", "baseline", "target"), (form_value(part) for part in row), strict=True))
+        for row in rows
+    ])  # fmt: skip
     if draw(st.booleans()):
-        lines.append(draw(st.sampled_from(["", "a; b", "a;b;c;d;e", ";;;", "x; y; 1; 2", "x; y; NaN; 2"])))
-    return "\n".join(lines)
+        data["indicators-TOTAL_FORMS"] = draw(st.sampled_from(["", "x", "-1", "100000", "2", "9" * 30]))
+    return data
 
 
 CREATE_FORM = {
@@ -904,7 +914,7 @@ CREATE_FORM = {
     "budget_vnd": (money, number_value),
     "resources": TEXT,
     "implementers": (st.sampled_from(["", "cadre_a", "cadre_a, cadre_a2", "cadre_a2,cadre_a2"]), text_value),
-    "indicators": (indicator_lines(), text_value),
+    "indicators": (indicator_rows(), text_value),
 }
 
 
@@ -915,6 +925,8 @@ def test_the_new_pilot_form_survives_hostile_input(pool, people, data):
     actor = data.draw(st.sampled_from(["head_a"] * 5 + PEOPLE))
     proposal = pool.proposal(state)
     body = data.draw(body_for(CREATE_FORM))
+    if isinstance(body.get("indicators"), dict):
+        body.update(body.pop("indicators"))
     before, existing = pool.before(None), set(Pilot.objects.values_list("pk", flat=True))
     response = post_form(pool.browser(actor), f"/pilots/new/{proposal.pk}/", body)
     assert_refusal_left_no_trace(response, before, None, pool)
@@ -1066,7 +1078,7 @@ VALID_FORMS = {
     "new": {
         "start_date": "01/12/2026", "end_date": "31/05/2027", "report_frequency": "monthly",
         "budget_vnd": "500000000", "resources": "2 cán bộ", "implementers": "cadre_a, cadre_a2",
-        "indicators": "Thời gian xử lý hồ sơ; ngày; 45; 15",
+        **indicator_rows_of("Thời gian xử lý hồ sơ; ngày; 45; 15"),
     },
     "report": {"period_end": "30/11/2026", "summary": "Tháng 11", "progress_percent": "40"},
     "adjust": {

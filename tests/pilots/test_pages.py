@@ -23,6 +23,7 @@ from pilots.models import (
 )
 from portal.models import User
 from portal.workdays import add_working_days
+from tests.form_rows import indicator_rows
 from tests.proposals.conftest import make_proposal
 
 D = datetime.date
@@ -88,8 +89,8 @@ def create_form(**overrides) -> dict:
         "budget_vnd": "500000000",
         "resources": "2 cán bộ chuyên trách",
         "implementers": "cadre_a, cadre_a2",
-        "indicators": INDICATORS,
     }
+    data.update(indicator_rows(overrides.pop("indicators", INDICATORS)))
     data.update(overrides)
     return data
 

@@ -76,7 +76,9 @@ def test_the_adjustment_form_writes_a_round_target_as_typed(people):
     pilot = running(people)
     pilot.indicators.update(target=40)
     text = page(people["head_a"], pilot)
-    assert "Thời gian xử lý hồ sơ; ngày; 45; 40" in text
+    assert 'name="indicators-0-name" value="Thời gian xử lý hồ sơ"' in text
+    assert 'name="indicators-0-baseline" value="45"' in text
+    assert 'name="indicators-0-target" value="40"' in text
     assert "E+" not in text
 
 

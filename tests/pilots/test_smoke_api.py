@@ -1,4 +1,8 @@
+from datetime import date
+
 import time_machine
+
+from tests.form_rows import indicator_rows, rows_data
 
 
 def test_a_pilot_goes_from_creation_to_evaluation_through_the_api(demo, api, approved):
@@ -97,14 +101,17 @@ def test_the_adjust_form_changes_indicators_and_the_create_form_takes_the_scope(
             "budget_vnd": "100",
             "scope": "Hai phòng chuyên môn",
             "implementers": "cadre_a",
-            "indicators": "Thời gian; ngày; 45; 15",
+            **indicator_rows("Thời gian; ngày; 45; 15"),
+            **rows_data("milestones", [{"name": "Ban hành quy trình", "due_date": "15/01/2027"}]),
         },
     )
     assert response.status_code == 302
     pilot = Pilot.objects.get(proposal=approved)
     assert pilot.scope == "Hai phòng chuyên môn"
+    milestones = list(pilot.milestones.values_list("name", "due_date"))
+    assert milestones == [("Ban hành quy trình", date(2027, 1, 15))]
     page = client.get(f"/pilots/{pilot.pk}/").content.decode()
-    assert "Thời gian; ngày; 45; 15" in page
+    assert 'name="indicators-0-name" value="Thời gian"' in page
     response = client.post(
         f"/pilots/{pilot.pk}/adjust/",
         {
@@ -113,7 +120,7 @@ def test_the_adjust_form_changes_indicators_and_the_create_form_takes_the_scope(
             "end_date": "31/05/2027",
             "report_frequency": "monthly",
             "budget_vnd": "100",
-            "indicators": "Thời gian; ngày; 45; 15\nHài lòng; %; 60; 90",
+            **indicator_rows("Thời gian; ngày; 45; 15\nHài lòng; %; 60; 90"),
         },
     )
     assert response.status_code == 302

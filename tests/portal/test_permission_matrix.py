@@ -41,8 +41,8 @@ PUBLIC = {
 # Routes without an object: any signed-in person may open them (what a list holds is checked
 # below), a signed-out one is sent to sign in.
 SIGNED_IN = {
-    "home", "work-count", "notifications", "notifications-read", "unit-list", "proposal-list",
-    "proposal-inbox",
+    "home", "work-count", "people-search", "notifications", "notifications-read", "unit-list",
+    "proposal-list", "proposal-inbox",
     "proposal-all", "proposal-create", "pilot-list", "pilot-reports-due", "pilot-inspections", "case-list",
     "case-mine", "case-report", "obstacle-list", "urging-list", "report", "report-items", "report-units",
     "report-downloads", "review-list", "model-list", "two-factor-backup-codes", "backup-codes-renew",
