@@ -70,10 +70,18 @@ class Sources:
         """The subtree's proposals created in the period. Whoever covers the subtree (the only
         people the reports are for) sees there all that was ever submitted and their own drafts —
         the rule of `visible_to`, without its general OR."""
+        if self.covered_proposals is not None:
+            return Proposal.objects.filter(self.covered_proposals)
         here = path_prefix_q("unit__path", [self.unit.path]) & in_period("created_at", self.start, self.end)
-        if any(path and self.unit.path.startswith(path) for path in scope_paths(self.user)):
-            return Proposal.objects.filter(here, Q(received_on__isnull=False) | Q(author=self.user))
         return Proposal.objects.visible_to(self.user).filter(here)
+
+    @cached_property
+    def covered_proposals(self) -> Q | None:
+        """The proposals as one condition, for whoever covers the subtree (else None)."""
+        if not any(path and self.unit.path.startswith(path) for path in scope_paths(self.user)):
+            return None
+        here = path_prefix_q("unit__path", [self.unit.path]) & in_period("created_at", self.start, self.end)
+        return here & (Q(received_on__isnull=False) | Q(author=self.user))
 
     @cached_property
     def pilots(self) -> QuerySet:
@@ -81,6 +89,11 @@ class Sources:
 
     @cached_property
     def reports(self) -> QuerySet:
+        """The reports of those pilots. For whoever covers the subtree, as a join to the pilot and
+        its proposal: the planner then starts from the few reports a figure asks for (the open
+        ones, `report_open_due`) rather than from every proposal of the period."""
+        if self.covered_proposals is not None:
+            return ProgressReport.objects.filter(prefixed(self.covered_proposals, "pilot__proposal__"))
         return ProgressReport.objects.filter(pilot__in=self.pilots.values("pk"))
 
     @cached_property

@@ -12,7 +12,9 @@ clause per figure."""
 from __future__ import annotations
 
 import datetime
+import operator
 from collections import Counter, defaultdict
+from functools import reduce
 
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Substr
@@ -91,7 +93,11 @@ def count_figures(sources: Sources, sections: tuple[str, ...], extra: dict | Non
     found = {}
     for source, aggregates in wanted.items():
         named = {f"f{n}": aggregate for n, aggregate in enumerate(aggregates.values())}
-        row = getattr(sources, source).order_by().aggregate(**named)
+        rows = getattr(sources, source).order_by()
+        conditions = [a.filter for a in aggregates.values() if isinstance(a, Count) and a.filter is not None]
+        if len(conditions) == len(aggregates):  # rows none of them counts need not be read at all
+            rows = rows.filter(reduce(operator.or_, conditions))
+        row = rows.aggregate(**named)
         found.update(zip(aggregates, row.values(), strict=True))
     return found
 

@@ -345,6 +345,15 @@ class ProgressReport(models.Model):
                 condition=Q(period_end__gte=models.F("period_start")), name="report_period_order"
             ),
         ]
+        # The reports still open (a few percent of them): what is overdue, for the report
+        # summary, the daily sweep and the lists of reports due, without reading every report.
+        indexes = [
+            models.Index(
+                fields=["due_date", "pilot"],
+                name="report_open_due",
+                condition=Q(status__in=["due", "correction"]),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.pilot_id}: {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
