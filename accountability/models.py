@@ -46,7 +46,7 @@ class CaseQuerySet(models.QuerySet):
         outcome = Q(kind=Case.Kind.OUTCOME)
         units = scope_unit_ids(user)
         if units is not None:  # else a national scope, which sees every outcome case
-            outcome &= Q(pilot_unit_id__in=units) | Q(pilot_id__in=own_pilot_ids(user, units))
+            outcome &= Q(pilot_unit_id__in=units) | Q(pilot_id__in=own_pilot_ids(user))
         return self.filter(Q(subject=user) | outcome | (~Q(kind=Case.Kind.OUTCOME) & confidential))
 
     def waiting_for(self, user) -> CaseQuerySet:

@@ -39,19 +39,24 @@ def visible_pilot_q(user, prefix: str = "") -> Q:
     if units is None:  # a national scope
         return Q(**{f"{prefix}pk__isnull": False})
     return (
-        Q(**{f"{prefix}pk__in": own_pilot_ids(user, units)})
+        Q(**{f"{prefix}pk__in": own_pilot_ids(user)})
         | Q(**{f"{prefix}unit_id__in": units})
         | Q(**{f"{prefix}directing_unit_id__in": units})
     )
 
 
-def own_pilot_ids(user, units: list[int]) -> list[int]:
+def own_pilot_ids(user) -> list[int]:
     """The pilots a person has a part in (implementer, the proposal's author) or was granted
-    alone, outside the subtrees `units` they cover; read once per request."""
+    alone, outside the subtrees they cover; read once per request."""
     from portal.memo import once
-    from portal.permissions import granted_ids, ids_of
+    from portal.models import Unit, path_prefix_q
+    from portal.permissions import granted_ids, ids_of, scope_paths
 
-    covered = Q(unit_id__in=units) | Q(directing_unit_id__in=units)
+    # The grants inside the subtrees are left out against the subtrees' units as a subquery,
+    # which the database hashes once (against the literal list it would compare each grant
+    # with every unit: an inspector's thousands of grants × a province's units).
+    in_scope = Unit.objects.filter(path_prefix_q("path", scope_paths(user))).values("pk")
+    covered = Q(unit_id__in=in_scope) | Q(directing_unit_id__in=in_scope)
     return once(
         ("own pilots", user.pk),
         lambda: ids_of(
