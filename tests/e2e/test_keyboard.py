@@ -1,11 +1,12 @@
-"""A cadre who uses only the keyboard signs in, writes a draft and submits it (issue 13, acceptance 4).
+"""A cadre who uses only the keyboard signs in, writes a draft and submits it (issue 13, acceptance 4),
+on a desktop screen and on a phone's (390×844, where the menu folds behind its button).
 
 Every step is a key press — Tab, Shift+Tab, Enter, Space, arrows and typing; nothing is clicked. At each
 stop the focus is where a keyboard user expects it and shows: the username on the sign-in page, the skip
 link first on every other page, the main region after it, the error summary when a submission lacks
 something, the field an error names when its link is followed. The native "are you sure" of the
 irreversible submission is accepted as a person would accept it. Screenshots in
-tests/e2e/artifacts/keyboard_*.png."""
+tests/e2e/artifacts/keyboard_<screen>_*.png."""
 
 import re
 
@@ -62,12 +63,15 @@ def start_of_page(page) -> None:
 
 
 @pytest.mark.e2e
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
 def test_a_cadre_signs_in_writes_a_draft_and_submits_it_with_the_keyboard_alone(
-    demo_server, browser_page, artifacts
+    demo_server, browser_page, artifacts, screen
 ):
     from playwright.sync_api import expect
 
     page, url = browser_page, demo_server.url
+    if screen == "phone":  # 390×844: the menu folds behind its button, opened with the keyboard too
+        page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{url}/accounts/login/")
     assert focused(page, "#id_username")  # the sign-in page starts in its first field
     page.keyboard.type("cadre_a")
@@ -80,6 +84,11 @@ def test_a_cadre_signs_in_writes_a_draft_and_submits_it_with_the_keyboard_alone(
     # Through the menu, past the skip link, to the list of proposals, and there to a new one.
     page.keyboard.press("Tab")
     assert focused(page, "a.skip-link")
+    if screen == "phone":
+        tab_to(page, "button.navbar-toggler", limit=5)
+        page.keyboard.press("Enter")
+        expect(page.locator("#nav-main")).to_be_visible()
+        assert page.get_attribute("button.navbar-toggler", "aria-expanded") == "true"
     tab_to(page, 'nav a[href="/proposals/"]', limit=15)
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{url}/proposals/")
@@ -95,14 +104,14 @@ def test_a_cadre_signs_in_writes_a_draft_and_submits_it_with_the_keyboard_alone(
     page.wait_for_url(re.compile(r"/proposals/\d+/edit/(#main)?$"))
     expect(page.locator(".alert-success")).to_be_visible()
     edit_url = page.url.split("#")[0]
-    page.screenshot(path=str(artifacts / "keyboard_1_draft.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"keyboard_{screen}_1_draft.png"), full_page=True)
 
     # Submitting an incomplete draft: the summary takes the focus; its first link leads to the field.
     tab_to(page, 'button[name="submit"]')
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert focused(page, "[data-error-summary]"), page.evaluate("() => document.activeElement.outerHTML")
-    page.screenshot(path=str(artifacts / "keyboard_2_error_summary.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"keyboard_{screen}_2_error_summary.png"), full_page=True)
     page.keyboard.press("Tab")
     assert focused(page, "[data-error-summary] a[data-field]")
     page.keyboard.press("Enter")
@@ -123,7 +132,7 @@ def test_a_cadre_signs_in_writes_a_draft_and_submits_it_with_the_keyboard_alone(
     tab_to(page, 'button[name="submit"]')
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(re.escape(edit_url.replace("/edit/", "/check/")) + "(#main)?$"))
-    page.screenshot(path=str(artifacts / "keyboard_3_check.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"keyboard_{screen}_3_check.png"), full_page=True)
     start_of_page(page)
     tab_to(page, '[data-testid="submit"]')
     page.once("dialog", lambda dialog: dialog.accept())  # the consequence, asked again
@@ -131,4 +140,4 @@ def test_a_cadre_signs_in_writes_a_draft_and_submits_it_with_the_keyboard_alone(
     expect(page).to_have_url(re.compile(re.escape(edit_url.replace("/edit/", "/")) + "(#main)?$"))
     expect(page.locator(".alert-success")).to_be_visible()
     expect(page.locator('[data-testid="submit"]')).to_have_count(0)
-    page.screenshot(path=str(artifacts / "keyboard_4_submitted.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"keyboard_{screen}_4_submitted.png"), full_page=True)
