@@ -52,7 +52,8 @@ class CaseQuerySet(models.QuerySet):
     def waiting_for(self, user) -> CaseQuerySet:
         """Not closed, and about this person or waiting for them as the head who acts next: an
         outcome case for the approving unit's head, then the head above it; a report for the head
-        above the subject's unit, then (referred) for the head who determined it."""
+        above the subject's unit, then (referred) for the head who determined it while they head
+        the unit above. Each of these the person sees (`visible_to`), so no list needs both."""
         from portal.permissions import roles_held
 
         headed = [path for role, path in roles_held(user) if role == RoleAssignment.Role.HEAD]
@@ -62,7 +63,7 @@ class CaseQuerySet(models.QuerySet):
             (outcome & Q(status=Case.Status.OPEN, unit__path__in=headed))
             | (outcome & deciding & Q(unit__parent__path__in=headed))
             | (report & Q(status=Case.Status.OPEN, unit__parent__path__in=headed))
-            | (report & Q(status=Case.Status.REFERRED, determined_by=user))
+            | (report & Q(status=Case.Status.REFERRED, determined_by=user, unit__parent__path__in=headed))
         )
         still_open = Q(status__in=[Case.Status.OPEN, Case.Status.RELIEF_RECOMMENDED, Case.Status.REFERRED])
         return self.filter(still_open & (Q(subject=user) | (acts & ~Q(subject=user))))

@@ -197,7 +197,7 @@ def case_report(request: HttpRequest) -> HttpResponse:
 
 def waiting_cases_section(user: User) -> WorkSection | None:
     """Cases about this person that are not closed, and cases waiting for them as a head."""
-    waiting = Case.objects.visible_to(user).waiting_for(user).for_list()
+    waiting = Case.objects.waiting_for(user).for_list()  # all of them visible to the person
     return WorkSection.first_of(
         waiting, title=_("Accountability cases"), template="accountability/_work_cases.html"
     )

@@ -59,3 +59,14 @@ def test_every_person_sees_exactly_the_cases_the_rule_gives(as_, demo):
         assert seen == {case.pk for case in cases if sees(person, case)}, username
     # deputy_a covers SKHDT, where the pilot was carried out, not UBND, which approved it
     assert above.pk in set(Case.objects.visible_to(demo["deputy_a"]).values_list("pk", flat=True))
+
+
+def test_every_case_waiting_for_a_person_is_one_they_see(demo_full):
+    """ "My work" lists the waiting cases without asking the visibility rule again: each of them
+    the person sees (the demo holds a case in every status, outcome and confidential)."""
+    assert Case.objects.filter(status=Case.Status.REFERRED).exists()
+    for username, person in demo_full.items():
+        waiting = set(Case.objects.waiting_for(person).values_list("pk", flat=True))
+        seen = set(Case.objects.visible_to(person).values_list("pk", flat=True))
+        assert waiting <= seen, username
+    assert any(Case.objects.waiting_for(person).exists() for person in demo_full.values())
