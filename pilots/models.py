@@ -52,19 +52,19 @@ def own_pilot_ids(user) -> list[int]:
     from portal.models import Unit, path_prefix_q
     from portal.permissions import granted_ids, ids_of, scope_paths
 
-    # The grants inside the subtrees are left out against the subtrees' units as a subquery,
-    # which the database hashes once (against the literal list it would compare each grant
-    # with every unit: an inspector's thousands of grants × a province's units).
-    in_scope = Unit.objects.filter(path_prefix_q("path", scope_paths(user))).values("pk")
-    covered = Q(unit_id__in=in_scope) | Q(directing_unit_id__in=in_scope)
-    return once(
-        ("own pilots", user.pk),
-        lambda: ids_of(
+    def ids() -> list[int]:
+        # The grants inside the subtrees are left out against the subtrees' units as a subquery,
+        # which the database hashes once (against the literal list it would compare each grant
+        # with every unit: an inspector's thousands of grants × a province's units).
+        in_scope = Unit.objects.filter(path_prefix_q("path", scope_paths(user))).values("pk")
+        covered = Q(unit_id__in=in_scope) | Q(directing_unit_id__in=in_scope)
+        return ids_of(
             Pilot.implementers.through.objects.filter(user=user).values_list("pilot_id", flat=True),
             Pilot.objects.filter(proposal__author=user).values_list("pk", flat=True),
             granted_ids(user, Pilot, "view_pilot", covered=covered),
-        ),
-    )
+        )
+
+    return once(("own pilots", user.pk), ids)
 
 
 class PilotQuerySet(models.QuerySet):
