@@ -13,6 +13,7 @@ class AccountabilityConfig(AppConfig):
 
         reminders.register(case_reminders)
         _cover()
+        _follow()
         for section in work_sections:
             work.register(section)
 
@@ -25,3 +26,16 @@ def _cover() -> None:
     audit.cover(Case.history.model, "proposal_id")
     for model in (CaseTransition, CaseReview.history.model, CaseExplanation.history.model):
         audit.cover(model, "case_id", Case, "proposal_id")
+
+
+def _follow() -> None:
+    """A case not yet closed moves with its unit (portal.successors); a closed one keeps it."""
+    from django.db.models import Q
+
+    from accountability.models import Case
+    from portal import successors
+
+    successors.follow(
+        Case, fields=("unit", "pilot_unit"), person="subject_id",
+        still_open=lambda: Q(status__in=("open", "relief_recommended", "referred")),
+    )  # fmt: skip

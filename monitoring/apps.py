@@ -13,5 +13,16 @@ class MonitoringConfig(AppConfig):
 
         reminders.register(periodic_reminders)
         reminders.register(monthly_digest)
+        _follow()
         for section in work_sections:
             work.register(section)
+
+
+def _follow() -> None:
+    """An urging not yet answered waits for the successor unit's head."""
+    from django.db.models import Q
+
+    from monitoring.models import Urging
+    from portal import successors
+
+    successors.follow(Urging, fields=("unit",), still_open=lambda: Q(status="sent"), person="")

@@ -15,6 +15,7 @@ class PilotsConfig(AppConfig):
         reminders.register_job(start_due_pilots)
         reminders.register(pilot_reminders)
         _cover()
+        _follow()
         people.register("implementers", permissions.implementer_candidates)
         people.register("inspectors", permissions.inspector_candidates)
         for section in work_sections:
@@ -37,3 +38,18 @@ def _cover() -> None:
     audit.cover(
         models.CorrectiveAction.history.model, "inspection_id", models.Inspection, "pilot__proposal_id"
     )
+
+
+def _follow() -> None:
+    """A pilot not yet evaluated moves with its unit (portal.successors) — its reports, their due
+    dates and their reminders follow the pilot; an evaluated one keeps its units."""
+    from django.db.models import Q
+
+    from pilots.models import Pilot
+    from pilots.services import direction_reroute
+    from portal import successors
+
+    successors.follow(
+        Pilot, fields=("unit", "directing_unit"), still_open=lambda: ~Q(status="evaluated"),
+        person="proposal__author_id", reroute=direction_reroute, related=("proposal",),
+    )  # fmt: skip

@@ -10,7 +10,9 @@ from django.utils.translation import pgettext_lazy
 ACTION_LABELS = {
     "adjust": _("Plan adjusted"),
     "answer": _("Answered"),
+    "apply": _("Reorganisation applied"),
     "attach": _("Document attached"),
+    "cancel": _("Reorganisation cancelled"),
     "close_action": _("Corrective action closed"),
     "co_implementer_add": _("Co-implementer added"),
     "co_implementer_remove": _("Co-implementer removed"),
@@ -31,6 +33,7 @@ ACTION_LABELS = {
     "open": _("Case opened"),
     "override": _("Decided by the head"),
     "party_opinion": _("Party committee's opinion recorded"),
+    "plan": _("Reorganisation plan loaded"),
     "propose": _("Proposed for institutionalisation"),
     "raise": _("Obstacle raised"),
     "referral_outcome": _("Outcome of the referral recorded"),

@@ -136,6 +136,14 @@ def link(covered: Covered, pk: int) -> str | None:
     return chained
 
 
+def link_rows(model: type[models.Model], pks: list[int]) -> int:
+    """Link rows written in bulk (no signal fires for them), in the order given; how many."""
+    covered = COVERED.get(model._meta.label)
+    if covered is None:
+        return 0
+    return sum(link(covered, pk) is not None for pk in pks)
+
+
 # Plain SQL on the two tables of portal.models (AuditLink, AuditChain).
 INSERT_LINK = (
     'INSERT INTO portal_auditlink (dossier, seq, "table", row_id, row_digest, previous, digest, at) '

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,21 +78,38 @@ def role_end(
 def unit_close(
     *, actor: User, unit: Unit, successor: Unit | None, closed_on: datetime.date | None = None
 ) -> Unit:
-    """Close a unit (e.g. merged in the 2025 reform), naming the unit that takes over its records."""
+    """Close a unit (e.g. merged in the 2025 reform). With a successor it is a merge: its people,
+    its open records and its units below go to the successor and its roles end (the organisation
+    app's reorganisation, portal.successors). Without one, only a unit with nothing open closes."""
+    from portal import successors as handover
+
     _require_admin(actor)
     # Lock the unit so two administrators closing it at once cannot both pass the checks.
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.closed_on is not None:
         raise DomainError(_("This unit is already closed."))
+    day = closed_on or timezone.localdate()
     if successor is not None:
         if successor.pk == unit.pk or successor.path.startswith(unit.path):
             raise DomainError(_("The successor cannot be the unit itself or a unit below it."))
         if not successor.is_open:
             raise DomainError(_("The successor unit is closed too."))
+        handover.merge(actor=actor, unit=unit, successor=successor, day=day)
+        unit.refresh_from_db()
+        return unit
     if unit.children.filter(closed_on__isnull=True).exists():
         raise DomainError(_("Close or move the open units below this one first."))
-    unit.closed_on = closed_on or timezone.localdate()
-    unit.successor = successor
+    if unit.members.exists() or handover.open_rows_of(unit):
+        raise DomainError(
+            _("This unit still has people or open records: name the unit that takes them over.")
+        )
+    for role in RoleAssignment.objects.filter(unit=unit).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+    ):
+        role.ended_on = max(day, role.started_on)
+        role._change_reason = f"unit closed by {actor.username}"
+        role.save()
+    unit.closed_on = day
     unit._change_reason = f"closed by {actor.username}"
     unit.save()
     return unit

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "health_check",
     "portal",
+    "organisation",  # before the apps: its daily job (a reorganisation due) runs first
     "proposals",
     "pilots",
     "accountability",

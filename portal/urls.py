@@ -75,6 +75,7 @@ urlpatterns = [
     path("pilots/", include("pilots.urls")),
     path("cases/", include("accountability.urls")),
     path("obstacles/", include("support.urls")),
+    path("organisation/", include("organisation.urls")),
     path("urgings/", include("monitoring.urls")),
     path("reports/", include("monitoring.report_urls")),
     path("reviews/", review_list, name="review-list"),

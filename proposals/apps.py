@@ -14,6 +14,7 @@ class ProposalsConfig(AppConfig):
 
         reminders.register(decision_reminders)
         _cover()
+        _follow()
         people.register("co-implementers", permissions.co_implementer_candidates)
         for section in work_sections:
             work.register(section)
@@ -26,3 +27,22 @@ def _cover() -> None:
 
     audit.cover(Proposal.history.model, "id")
     audit.cover(ProposalTransition, "proposal_id")
+
+
+def _follow() -> None:
+    """A proposal not yet decided, or approved with no pilot set up yet, moves with its unit when
+    the organisation changes (portal.successors); a decided one keeps the unit it was decided in."""
+    from django.db.models import Q
+
+    from portal import successors
+    from proposals.models import Proposal
+    from proposals.services import review_reroute
+
+    def still_open() -> Q:
+        waiting = Q(status__in=("draft", "submitted", "returned"))
+        return waiting | Q(status__in=("approved", "approved_by_head"), pilot__isnull=True)
+
+    successors.follow(
+        Proposal, fields=("unit", "reviewer_unit"), still_open=still_open, person="author_id",
+        reroute=review_reroute,
+    )  # fmt: skip

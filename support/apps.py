@@ -12,5 +12,18 @@ class SupportConfig(AppConfig):
         from support.views import work_sections
 
         reminders.register(obstacle_reminders)
+        _follow()
         for section in work_sections:
             work.register(section)
+
+
+def _follow() -> None:
+    """An obstacle not yet cleared is answered by the successor of its answering unit."""
+    from django.db.models import Q
+
+    from portal import successors
+    from support.models import Obstacle
+
+    successors.follow(
+        Obstacle, fields=("answerer_unit",), still_open=lambda: ~Q(status="cleared"), person="raised_by_id"
+    )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from organisation import views
+
+urlpatterns = [
+    path("", views.reorganisation_list, name="reorganisation-list"),
+    path("<id:pk>/", views.reorganisation_detail, name="reorganisation-detail"),
+    path("<id:pk>/<str:action>/", views.reorganisation_action, name="reorganisation-action"),
+]
