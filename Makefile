@@ -87,6 +87,7 @@ bench: dev-venv
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/sweep.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/summary.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/audit.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/reorganise.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/actions.py
 
 clean:

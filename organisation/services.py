@@ -181,6 +181,8 @@ class _Applying:
         self.reason = f"reorganised by {actor.username}: {reference}"
         self.inherited: dict[int, Counter] = defaultdict(Counter)  # successor unit → what it got
         self.closed_into: dict[int, list[str]] = defaultdict(list)
+        self.heads: dict[int, int | None] = {}  # unit → its head's id, asked once
+        self.parents: dict[int, Unit] = {}
 
     def run(self) -> None:
         for step in self.plan.steps:
@@ -282,8 +284,7 @@ class _Applying:
         moving = list(User.objects.filter(pk__in=members))
         for person in moving:
             person.unit = members[person.pk]
-            person._change_reason = self.reason
-            person.save(update_fields=["unit"])
+        self._write(User, moving, ["unit"])
         summary["people"] = len(moving)
         for follower in successors.followers():
             moved = self._move_rows(follower, unit, share)
@@ -292,20 +293,45 @@ class _Applying:
 
     def _end_roles(self, unit: Unit, members: dict[int, Unit], summary) -> None:
         """The roles held in `unit` end on the day; a cadre's goes on in their new unit."""
-        for role in RoleAssignment.objects.filter(unit=unit).filter(
-            models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=self.day)
-        ):
+        ending = list(
+            RoleAssignment.objects.filter(unit=unit).filter(
+                models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=self.day)
+            )
+        )
+        for role in ending:
             role.ended_on = max(self.day, role.started_on)
-            role._change_reason = self.reason
-            role.save()
-            summary["roles_ended"] += 1
-            successor = members.get(role.user_id)
-            if role.role == RoleAssignment.Role.CADRE and successor is not None:
-                RoleAssignment.objects.get_or_create(
-                    user_id=role.user_id, role=role.role, unit=successor, ended_on=None,
-                    defaults={"started_on": self.day, "note": self.plan.reference[:255]},
-                )  # fmt: skip
-                summary["roles_continued"] += 1
+        self._write(RoleAssignment, ending, ["ended_on"])
+        self.heads.pop(unit.pk, None)
+        cadres = {role.user_id: members[role.user_id] for role in ending
+                  if role.role == RoleAssignment.Role.CADRE and role.user_id in members}  # fmt: skip
+        held = set(
+            RoleAssignment.objects.current(self.day)
+            .filter(role=RoleAssignment.Role.CADRE, user_id__in=cadres)
+            .values_list("user_id", "unit_id")
+        )
+        continued = [
+            RoleAssignment(user_id=user, role=RoleAssignment.Role.CADRE, unit=successor, started_on=self.day,
+                           note=self.plan.reference[:255])
+            for user, successor in cadres.items() if (user, successor.pk) not in held
+        ]  # fmt: skip
+        self._write(RoleAssignment, continued, [], created=True)
+        summary["roles_ended"] += len(ending)
+        summary["roles_continued"] += len(continued)
+
+    def _head(self, unit: Unit) -> int | None:
+        """The unit's head now (asked once per unit in a run)."""
+        if unit.pk not in self.heads:
+            head = RoleAssignment.objects.head_of(unit)
+            self.heads[unit.pk] = head.pk if head else None
+        return self.heads[unit.pk]
+
+    def _routed(self, unit: Unit, involved: set[int]) -> Unit:
+        """`unit`, or the first unit above it whose head has no part in the record (Art. 7(4))."""
+        while unit.parent_id is not None and self._head(unit) in involved:
+            if unit.parent_id not in self.parents:
+                self.parents[unit.parent_id] = unit.parent
+            unit = self.parents[unit.parent_id]
+        return unit
 
     def _move_rows(self, follower: successors.Follower, unit: Unit, share) -> int:
         """The follower's open rows of `unit` to the unit `share` gives each, written in bulk with
@@ -315,7 +341,7 @@ class _Applying:
             target = share(row, _person(row, follower.person))
             fields = [name for name in follower.fields if getattr(row, f"{name}_id") == unit.pk]
             for name in fields:
-                new = follower.reroute(row, name, target) if follower.reroute else target
+                new = self._routed(target, follower.involved(row)) if name in follower.decisions else target
                 self.outcome.records.append([follower.label, row.pk, name, unit.code, new.code])
                 setattr(row, name, new)
             if fields:
@@ -330,20 +356,19 @@ class _Applying:
         subtree = list(Unit.objects.subtree(unit))
         old_ids = set(Unit.objects.filter(path__in=old_above).values_list("pk", flat=True))
         for follower in successors.followers():
-            decisions = list(follower.fields[1:])
-            if not decisions or follower.reroute is None:
+            if not follower.decisions:
                 continue
             changed = []
             for row in follower.open_rows(subtree):
                 moved = False
-                for name in decisions:
+                for name in follower.decisions:
                     if getattr(row, f"{name}_id") in old_ids:
-                        new = follower.reroute(row, name, target)
+                        new = self._routed(target, follower.involved(row))
                         self.outcome.records.append([follower.label, row.pk, name, "", new.code])
                         setattr(row, name, new)
                         moved = True
                 changed.append(row) if moved else None
-            self._write(follower.model, changed, decisions)
+            self._write(follower.model, changed, list(follower.decisions))
             if changed:
                 summary["records"][follower.label] = len(changed)
 
@@ -353,12 +378,22 @@ class _Applying:
         obj._change_reason = self.reason
         obj.save()
 
-    def _write(self, model: type[models.Model], rows: list[models.Model], fields: list[str]) -> None:
+    def _write(self, model: type[models.Model], rows: list[models.Model], fields: list[str], *,
+               created: bool = False) -> None:  # fmt: skip
+        """Rows changed (or `created`) in bulk, each with its history row — django-simple-history's
+        bulk writer, the same rows its signal would have written one by one."""
         if not rows:
             return
-        model._default_manager.bulk_update(rows, fields, batch_size=500)
+        if created:
+            rows = model._default_manager.bulk_create(rows, batch_size=500)
+        else:
+            model._default_manager.bulk_update(rows, fields, batch_size=500)
         history = get_history_manager_for_model(model).bulk_history_create(
-            rows, update=True, default_user=self.actor, default_change_reason=self.reason, batch_size=500
+            rows,
+            update=not created,
+            default_user=self.actor,
+            default_change_reason=self.reason,
+            batch_size=500,
         )
         audit.link_rows(type(history[0]), [entry.pk for entry in history])
 

@@ -46,10 +46,11 @@ def _follow() -> None:
     from django.db.models import Q
 
     from pilots.models import Pilot
-    from pilots.services import direction_reroute
+    from pilots.permissions import involved_in
     from portal import successors
 
     successors.follow(
         Pilot, fields=("unit", "directing_unit"), still_open=lambda: ~Q(status="evaluated"),
-        person="proposal__author_id", reroute=direction_reroute, related=("proposal",),
+        person="proposal__author_id", involved=involved_in, related=("proposal",),
+        prefetch=("implementers", "proposal__co_implementers"),
     )  # fmt: skip

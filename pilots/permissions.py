@@ -27,6 +27,12 @@ def has_part_in(user: User, pilot: Pilot) -> bool:
     )
 
 
+def involved_in(pilot: Pilot) -> set[int]:
+    """Who has a part in the pilot (prefetched): nobody directs or evaluates their own work."""
+    people = {pilot.proposal.author_id, *(person.pk for person in pilot.proposal.co_implementers.all())}
+    return people | {person.pk for person in pilot.implementers.all()}
+
+
 def is_head(user: User, pilot: Pilot) -> bool:
     """The head of the directing unit (the approving unit, or its superior when the approving
     head carries the pilot out) directs and evaluates the pilot — never their own."""

@@ -14,9 +14,9 @@ from django.db.models import Q
 
 from portal.models import Unit
 
-# (row, the unit field, the unit it would move to) → the unit it moves to: a follower whose
-# field names who decides re-routes the decision when the new unit's head has a part in it.
-Reroute = Callable[[models.Model, str, Unit], Unit]
+# A row's people who have a part in it: the decision its unit fields after the first name (who
+# reviews, who directs) never falls to one of them — it goes up, as it was routed (Art. 7(4)).
+Involved = Callable[[models.Model], set[int]]
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,14 @@ class Follower:
     fields: tuple[str, ...]  # its unit fields that move
     still_open: Callable[[], Q]  # the rows that move (the others keep their unit)
     person: str  # whose new unit the row follows when its unit is split ("author_id")
-    reroute: Reroute | None = None
-    related: tuple[str, ...] = ()  # what `reroute` reads, joined in the same query
+    involved: Involved | None = None
+    related: tuple[str, ...] = ()  # what `person` and `involved` read, joined
+    prefetch: tuple[str, ...] = ()
+
+    @property
+    def decisions(self) -> tuple[str, ...]:
+        """The unit fields that name who decides (routed past anyone involved)."""
+        return self.fields[1:] if self.involved else ()
 
     @property
     def label(self) -> str:
@@ -41,6 +47,7 @@ class Follower:
             self.model._default_manager.filter(in_units)
             .filter(self.still_open())
             .select_related(*self.related)
+            .prefetch_related(*self.prefetch)
             .order_by("pk")
         )
 
@@ -59,10 +66,11 @@ def follow(
     fields: tuple[str, ...],
     still_open: Callable[[], Q],
     person: str,
-    reroute: Reroute | None = None,
+    involved: Involved | None = None,
     related: tuple[str, ...] = (),
+    prefetch: tuple[str, ...] = (),
 ) -> None:
-    follower = Follower(model, fields, still_open, person, reroute, related)
+    follower = Follower(model, fields, still_open, person, involved, related, prefetch)
     FOLLOWERS[follower.label] = follower
 
 

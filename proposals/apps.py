@@ -36,7 +36,7 @@ def _follow() -> None:
 
     from portal import successors
     from proposals.models import Proposal
-    from proposals.services import review_reroute
+    from proposals.permissions import involved_in
 
     def still_open() -> Q:
         waiting = Q(status__in=("draft", "submitted", "returned"))
@@ -44,5 +44,5 @@ def _follow() -> None:
 
     successors.follow(
         Proposal, fields=("unit", "reviewer_unit"), still_open=still_open, person="author_id",
-        reroute=review_reroute,
+        involved=involved_in, prefetch=("co_implementers",),
     )  # fmt: skip

@@ -33,6 +33,11 @@ def is_co_implementer(user: User, proposal: Proposal) -> bool:
     return once(("co_implementer", proposal.pk, user.pk), proposal.co_implementers.filter(pk=user.pk).exists)
 
 
+def involved_in(proposal: Proposal) -> set[int]:
+    """The author and the co-implementers (prefetched): nobody reviews their own proposal."""
+    return {proposal.author_id, *(person.pk for person in proposal.co_implementers.all())}
+
+
 def is_reviewing_head(user: User, proposal: Proposal) -> bool:
     """The head of the reviewing unit decides — never on a proposal they wrote or carry out."""
     return (

@@ -55,15 +55,6 @@ def current_head(unit: Unit) -> User | None:
     return RoleAssignment.objects.head_of(unit)
 
 
-def review_reroute(proposal: Proposal, field: str, unit: Unit) -> Unit:
-    """Where an open proposal moves when its unit is merged or split (portal.successors): the
-    reviewing unit is never one headed by the author or a co-implementer (Art. 7(4))."""
-    if field != "reviewer_unit":
-        return unit
-    people = {proposal.author_id, *proposal.co_implementers.values_list("pk", flat=True)}
-    return RoleAssignment.objects.first_unit_not_headed_by(unit, people)[0]
-
-
 # action → who may do it, and what a person who may not is told
 RULES = {
     "submit": (permissions.is_author, gettext_lazy("Only the author can submit the proposal.")),

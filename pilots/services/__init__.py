@@ -15,7 +15,6 @@ from pilots.services._base import (
     evaluation_exclusions,
 )
 from pilots.services.lifecycle import (
-    direction_reroute,
     pilot_adjust,
     pilot_complete,
     pilot_create,
@@ -47,7 +46,6 @@ __all__ = [
     "attachment_add",
     "check_inspection_open",
     "corrective_action_close",
-    "direction_reroute",
     "evaluation_exclusions",
     "inspection_record",
     "inspector_assign",

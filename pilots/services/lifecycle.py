@@ -29,7 +29,7 @@ from pilots.services._base import (
     _tell,
 )
 from portal.errors import DomainError, IncompleteInput, InvalidTransition
-from portal.models import RoleAssignment, Unit, User
+from portal.models import RoleAssignment, User
 from portal.permissions import grant
 from portal.rules import rule
 from portal.workdays import add_working_days
@@ -108,16 +108,6 @@ def _directing_unit(proposal: Proposal, implementers: list[User]):
     if head is not None and head.pk in involved:
         raise DomainError(_("No superior unit can direct a pilot that its own head carries out."))
     return unit
-
-
-def direction_reroute(pilot: Pilot, field: str, unit: Unit) -> Unit:
-    """Where an open pilot moves when its unit is merged or split (portal.successors): the
-    directing unit is never one headed by someone with a part in the pilot."""
-    if field != "directing_unit":
-        return unit
-    involved = {pilot.proposal.author_id, *pilot.proposal.co_implementers.values_list("pk", flat=True)}
-    involved |= set(pilot.implementers.values_list("pk", flat=True))
-    return RoleAssignment.objects.first_unit_not_headed_by(unit, involved)[0]
 
 
 @transaction.atomic

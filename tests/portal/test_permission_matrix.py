@@ -59,7 +59,8 @@ SEGMENTS = {
     "proposals": "proposal", "dossier": "proposal", "documents": "proposal", "pilots": "pilot",
     "cases": "case", "obstacles": "obstacle", "urgings": "urging", "rewards": "reward", "models": "model",
     "institutionalisations": "institutionalisation", "reviews": "review", "snapshots": "snapshot",
-    "downloads": "export", "organisation": "reorganisation", "units": "unit", "unit": "unit", "people": "person", "tokens": "token",
+    "downloads": "export", "organisation": "reorganisation", "units": "unit", "unit": "unit",
+    "people": "person", "tokens": "token",
 }  # fmt: skip
 ID_NAMES = {"proposal_pk": "proposal", "pilot_pk": "pilot"}
 LIST_KINDS = {
