@@ -82,7 +82,8 @@ def test_closing_a_unit_names_a_successor_and_keeps_the_row(demo):
     assert district.closed_on is not None
     assert district.successor.code == "UBND"
     assert Unit.objects.open().filter(code="HUYEN1").count() == 0
-    assert district.history.first().history_change_reason == "closed by admin"
+    # closing into a successor is a merge (organisation app): recorded as the reorganisation it is
+    assert district.history.first().history_change_reason == "reorganised by admin: HUYEN1 → UBND (#1)"
 
 
 def test_a_unit_with_open_units_below_cannot_be_closed(demo):
@@ -97,6 +98,12 @@ def test_a_unit_cannot_succeed_itself_or_be_closed_twice(demo):
     services.unit_close(actor=demo["admin"], unit=unit, successor=None)
     with pytest.raises(DomainError):
         services.unit_close(actor=demo["admin"], unit=unit, successor=None)
+
+
+def test_a_unit_with_people_closes_only_into_a_successor(demo):
+    with pytest.raises(DomainError, match="tiếp nhận"):
+        services.unit_close(actor=demo["admin"], unit=demo["head_b"].unit, successor=None)
+    assert Unit.objects.get(code="SNV").closed_on is None
 
 
 def test_only_an_administrator_closes_units(demo):
