@@ -83,7 +83,7 @@ def test_closing_a_unit_names_a_successor_and_keeps_the_row(demo):
     assert district.successor.code == "UBND"
     assert Unit.objects.open().filter(code="HUYEN1").count() == 0
     # closing into a successor is a merge (organisation app): recorded as the reorganisation it is
-    assert district.history.first().history_change_reason == "reorganised by admin: HUYEN1 → UBND (#1)"
+    assert district.history.first().history_change_reason.startswith("reorganised by admin: HUYEN1 → UBND (#")
 
 
 def test_a_unit_with_open_units_below_cannot_be_closed(demo):
