@@ -33,9 +33,10 @@ def test_an_administrator_loads_previews_and_applies_a_plan(client, demo):
     again = client.post(f"/organisation/{reorganisation.pk}/apply/")
     assert again.status_code == 409
     # the same text loaded again is the same record
-    assert client.post("/organisation/", {"text": plan_text("  - merge: [SNV]\n    into: SKHDT\n")})[
-        "Location"
-    ] == f"/organisation/{reorganisation.pk}/"
+    assert (
+        client.post("/organisation/", {"text": plan_text("  - merge: [SNV]\n    into: SKHDT\n")})["Location"]
+        == f"/organisation/{reorganisation.pk}/"
+    )
 
 
 def test_a_bad_plan_is_refused_with_every_problem_and_nothing_kept(client, demo):
@@ -44,7 +45,7 @@ def test_a_bad_plan_is_refused_with_every_problem_and_nothing_kept(client, demo)
     response = client.post("/organisation/", {"text": text})
     page = response.content.decode()
     assert response.status_code == 400
-    assert "role=\"alert\"" in page and "Bước 3" in page
+    assert 'role="alert"' in page and "Bước 3" in page
     assert not Reorganisation.objects.exists()
     response = client.post("/organisation/", {"text": plan_text("  - merge: [NOPE]\n    into: SKHDT\n")})
     assert response.status_code == 400 and "không có đơn vị “NOPE”" in response.content.decode()
