@@ -27,10 +27,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import get_history_manager_for_model
 
-from organisation import permissions
+from organisation import imports, permissions
 from organisation.models import Reorganisation
 from organisation.plan import NewUnit, Plan, PlanError, Step, check, from_stored, normalised
 from portal import audit, successors
+from portal import services as portal_services
+from portal.celery import enqueue
 from portal.errors import DomainError, NotAllowed
 from portal.models import RoleAssignment, Unit, User
 from portal.workflow import Workflow, ensure, tell
@@ -413,3 +415,53 @@ def _person(row: models.Model, path: str) -> int | None:
     for part in path.split("__") if path else []:
         value = getattr(value, part, None)
     return value if isinstance(value, int) else None
+
+
+# --- import of units and people ------------------------------------------------------------------
+
+
+@transaction.atomic
+def people_import(*, actor: User, tables: imports.Tables, dry_run: bool = False) -> imports.Checked:
+    """Units and people of an HR export, checked whole: with any problem (or a dry run) nothing
+    changes and every problem is returned by line; else everything is created or updated in this
+    transaction, through the same records as by hand (history, role notices), and each new person
+    with an e-mail gets a link to set their password once it has committed."""
+    ensure(permissions.can_reorganise(actor), _("Only an administrator changes the organisation."))
+    checked = imports.check(tables)
+    if dry_run or checked.problems:
+        return checked
+    reason = f"imported by {actor.username}"
+    units = {unit.code: unit for unit in Unit.objects.all()}
+    for entry in checked.new_units:
+        unit = Unit(code=entry["code"], name=entry["name"], kind=entry["kind"] or Unit.Kind.OTHER,
+                    parent=units.get(entry["parent"]))  # fmt: skip
+        unit._change_reason = reason
+        unit.save()
+        units[unit.code] = unit
+    for entry in checked.changed_units:
+        unit = units[entry["code"]]
+        unit.name, unit.kind = entry["name"], entry["kind"] or unit.kind
+        unit.parent = units.get(entry["parent"])
+        unit._change_reason = reason
+        unit.save()
+    people = {person.username: person for person in User.objects.filter(
+        username__in=[entry["username"] for entry in checked.changed_people])}  # fmt: skip
+    created = []
+    for entry in [*checked.new_people, *checked.changed_people]:
+        person = people.get(entry["username"]) or User(username=entry["username"])
+        if person.pk is None:
+            person.set_unusable_password()
+            created.append(person)
+        person.full_name, person.email = entry["full_name"], entry["email"]
+        person.unit, person.position_type = units[entry["unit"]], entry["position_type"]
+        person.is_party_member = entry["is_party_member"]
+        person._change_reason = reason
+        person.save()
+        people[person.username] = person
+    for username, role, code in checked.new_roles:
+        person = people.get(username) or User.objects.get(username=username)
+        portal_services.role_assign(actor=actor, user=person, role=role, unit=units[code], note=reason)
+    welcome = [person.pk for person in created if person.email]
+    if welcome:
+        transaction.on_commit(lambda: enqueue("organisation.tasks.send_welcome", welcome))
+    return checked

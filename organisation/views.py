@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organisation import forms, permissions, services
+from organisation import forms, imports, permissions, services
 from organisation.models import Reorganisation
 from organisation.plan import PlanError, from_stored
 from portal.errors import DomainError, NotAllowed
@@ -65,6 +65,33 @@ def reorganisation_list(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "reorganisations": Reorganisation.objects.select_related("created_by")[:200],
                "example": EXAMPLE}  # fmt: skip
     return render(request, "organisation/list.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def people_import(request: HttpRequest) -> HttpResponse:
+    """Units and people from an HR export: checked first (every problem by line, nothing
+    changed), imported only when the button says so and nothing is wrong."""
+    _gate(request)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    checked, applied, status = None, False, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            dry_run = request.POST.get("apply") != "1"
+            try:
+                checked = services.people_import(
+                    actor=request.user, tables=imports.read(form.cleaned_data["files"]), dry_run=dry_run
+                )
+            except imports.UnreadableFile as error:
+                form.add_error("files", str(error))
+            else:
+                applied = not dry_run and not checked.problems
+                status = 400 if checked.problems else 200
+                if applied:
+                    messages.success(request, _("The units and people are imported."))
+    context = {"form": form, "checked": checked, "applied": applied, "columns": imports.COLUMNS}
+    return render(request, "organisation/import.html", context, status=status)
 
 
 def _page(request: HttpRequest, reorganisation: Reorganisation, status: int = 200) -> HttpResponse:

@@ -37,12 +37,13 @@ PERSONAS = [None, "head_top", "deputy_a", "head_a", "cadre_a", "cadre_a2", "head
 PUBLIC = {
     "login", "login-code", "two-factor-setup", "set_language", "public", "evidence-verify", "api-token",
     "api-dossier-verify", "api-fallback", "api-root", "healthz", "metrics", "favicon",
+    "password_reset_confirm", "password_reset_complete",
 }  # fmt: skip
 # Routes without an object: any signed-in person may open them (what a list holds is checked
 # below), a signed-out one is sent to sign in.
 SIGNED_IN = {
     "home", "work-count", "people-search", "notifications", "notifications-read", "unit-list",
-    "reorganisation-list",
+    "reorganisation-list", "people-import",
     "proposal-list", "proposal-inbox",
     "proposal-all", "proposal-create", "pilot-list", "pilot-reports-due", "pilot-inspections", "case-list",
     "case-mine", "case-report", "obstacle-list", "urging-list", "report", "report-items", "report-units",
