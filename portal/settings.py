@@ -247,6 +247,21 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Single sign-on (portal/sso.py): OpenID Connect through mozilla-django-oidc, on when the client
+# and the provider's endpoints are set. The provider says who someone is, never what they may do.
+OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID") and os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT"))
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_ID = os.environ["OIDC_RP_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["OIDC_OP_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+    OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT") or None
+    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+    OIDC_LOCAL_LOGIN = os.environ.get("OIDC_LOCAL_LOGIN", "admins")  # or "all"
+    OIDC_CREATE_USER = False
+    AUTHENTICATION_BACKENDS.insert(1, "portal.sso.PortalBackend")
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; logged-out users see nothing.
 GUARDIAN_RAISE_403 = False
 # Argon2 first (Django's recommendation; memory-hard, and a sign-in costs a fraction of PBKDF2's

@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import second_factor, tokens
+from portal import second_factor, sso, tokens
 from portal.lockout import locked_out
 from portal.models import User
+from portal.pending import PENDING, pend
 
-PENDING = "pending_sign_in"
 PENDING_SECONDS = 300
 BACKUP_CODES_ONCE = "backup_codes_once"
 AFTER_BACKUP_CODES = "after_backup_codes"
@@ -60,18 +60,22 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
+        if not sso.password_allowed(user):
+            form.add_error(
+                None, _("Sign in with the single sign-on; the password is kept for administrators.")
+            )
+            return self.form_invalid(form)
         if second_factor.has_second_factor(user):
-            return self._pend(user, "login-code")
+            return pend(self.request, user, "login-code", next_url=self.get_success_url())
         if second_factor.required_for(user):
-            return self._pend(user, "two-factor-setup")
+            return pend(self.request, user, "two-factor-setup", next_url=self.get_success_url())
         return super().form_valid(form)
 
-    def _pend(self, user: User, step: str) -> HttpResponse:
-        self.request.session.cycle_key()
-        self.request.session[PENDING] = {
-            "user": user.pk, "backend": user.backend, "at": time.time(), "next": self.get_success_url(),
-        }  # fmt: skip
-        return redirect(step)
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso"] = sso.enabled()
+        context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        return context
 
 
 def _pending_user(request: HttpRequest) -> User | None:

@@ -18,7 +18,7 @@ from monitoring.api import (
 )
 from monitoring.views import review_attach, review_attachment, review_list
 from pilots.api import PilotViewSet
-from portal import api, health, metrics, sign_in, views
+from portal import api, health, metrics, sign_in, sso, views
 from portal.converters import CodeConverter, IdConverter
 from proposals.api import ProposalViewSet
 from recognition.api import PersonRecordView, RewardViewSet
@@ -117,6 +117,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_set_done.html"),
         name="password_reset_complete",
     ),
+    path("oidc/", include(sso.urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", views.favicon, name="favicon"),
     path("healthz/", health.view(), name="healthz"),

@@ -37,7 +37,8 @@ PERSONAS = [None, "head_top", "deputy_a", "head_a", "cadre_a", "cadre_a2", "head
 PUBLIC = {
     "login", "login-code", "two-factor-setup", "set_language", "public", "evidence-verify", "api-token",
     "api-dossier-verify", "api-fallback", "api-root", "healthz", "metrics", "favicon",
-    "password_reset_confirm", "password_reset_complete",
+    "password_reset_confirm", "password_reset_complete", "oidc_authentication_init",
+    "oidc_authentication_callback",
 }  # fmt: skip
 # Routes without an object: any signed-in person may open them (what a list holds is checked
 # below), a signed-out one is sent to sign in.
