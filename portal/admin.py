@@ -95,7 +95,7 @@ class UnitAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         form = UnitCloseForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.unit_close(
+                closed = services.unit_close(
                     actor=request.user,
                     unit=unit,
                     successor=form.cleaned_data["successor"],
@@ -104,7 +104,13 @@ class UnitAdmin(NoDeleteMixin, SimpleHistoryAdmin):
             except (DomainError, NotAllowed) as error:
                 form.add_error(None, error.message)
             else:
-                self.message_user(request, _("The unit is closed."), messages.SUCCESS)
+                done = (
+                    _("The unit is closed.")
+                    if closed.closed_on
+                    else _("The merge is planned for %(date)s (Reorganisations).")
+                    % {"date": form.cleaned_data["closed_on"].strftime("%d/%m/%Y")}
+                )
+                self.message_user(request, done, messages.SUCCESS)
                 return redirect("admin:portal_unit_change", unit.pk)
         context = {
             **self.admin_site.each_context(request),
