@@ -59,7 +59,7 @@ campaign: dev-venv translations
 ## lint: ruff, formatting, migrations up to date, deploy checks with production settings, bandit
 ## (no medium or high finding), the Kubernetes manifests (kubernetes-validate, checkov), and pip-audit
 ## (saying plainly when no vulnerability source answers)
-APPS = portal proposals pilots support accountability recognition replication monitoring evidence
+APPS = portal organisation proposals pilots support accountability recognition replication monitoring evidence
 lint: dev-venv $(CHECKOV_VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
