@@ -73,13 +73,18 @@ def _pilots_of(as_, demo, world: World, code: str, author: str, head: str, imple
 
 
 @pytest.fixture
-def world(demo, as_) -> World:
-    admin = demo["admin"]
+def stc(demo) -> Unit:
+    """A third unit beside SKHDT and SNV, with a head of its own (head_c)."""
     top = Unit.objects.get(code="UBND")
     stc = Unit.objects.create(code="STC", name="Sở Tài chính", kind="department", parent=top)
     head_c = User.objects.create_user("head_c", "head_c@example.vn", "x", full_name="Đỗ Văn Cường", unit=stc)
-    portal_services.role_assign(actor=admin, user=head_c, role="head", unit=stc,
+    portal_services.role_assign(actor=demo["admin"], user=head_c, role="head", unit=stc,
                                 started_on=datetime.date(2026, 1, 1))  # fmt: skip
+    return stc
+
+
+@pytest.fixture
+def world(demo, as_, stc) -> World:
     world = World(units={code: Unit.objects.get(code=code) for code in ("UBND", "SKHDT", "SNV", "STC")})
     for code, author in (("SKHDT", "cadre_a"), ("SNV", "cadre_b")):
         for state in PROPOSAL_STATES:

@@ -123,8 +123,8 @@ def test_a_merge_moves_every_open_record_ends_the_roles_and_keeps_what_was_decid
     ]
 
 
-def test_the_reminders_of_a_moved_record_go_to_the_successors_head(world, demo):
-    submitted = world.proposals[("SKHDT", "submitted")]
+def test_the_reminders_of_a_moved_record_go_to_the_successors_head(stc, demo):
+    submitted = make_proposal(demo["cadre_a"], "submitted")
     apply(demo, {"merge": ["SKHDT", "SNV"], "into": "STC"})
     overdue_day = add_working_days(submitted.decision_due, 1)
     reminders.sweep(overdue_day)
@@ -135,15 +135,21 @@ def test_the_reminders_of_a_moved_record_go_to_the_successors_head(world, demo):
     assert not Notification.objects.filter(recipient=demo["head_a"], kind="proposal_overdue").exists()
 
 
-def test_closing_a_unit_into_a_successor_is_the_same_merge(world, demo):
+def test_closing_a_unit_into_a_successor_is_the_same_merge(demo):
     """The defect of the issue: closing SNV into SKHDT left head_a without SNV's proposals and
     head_b still head of a closed unit."""
-    portal_services.unit_close(actor=demo["admin"], unit=world.units["SNV"], successor=world.units["SKHDT"])
+    submitted, _rejected = (
+        make_proposal(demo["cadre_b"], "submitted"),
+        make_proposal(demo["cadre_b"], "rejected"),
+    )
+    make_proposal(demo["cadre_a"], "submitted")
+    snv, skhdt = Unit.objects.get(code="SNV"), Unit.objects.get(code="SKHDT")
+    portal_services.unit_close(actor=demo["admin"], unit=snv, successor=skhdt)
     assert {"SNV", "SKHDT"} <= seen_units(demo["head_a"])
     assert Proposal.objects.visible_to(demo["head_a"]).filter(unit__code="SNV", status="rejected").exists()
     assert not RoleAssignment.objects.current().filter(user=demo["head_b"]).exists()
-    world.refresh()
-    assert world.proposals[("SNV", "submitted")].reviewer_unit.code == "SKHDT"
+    submitted.refresh_from_db()
+    assert submitted.reviewer_unit.code == "SKHDT"
 
 
 def test_a_split_shares_people_and_records_by_person_or_by_hand(world, demo):
@@ -175,7 +181,7 @@ def test_a_split_shares_people_and_records_by_person_or_by_hand(world, demo):
     assert not RoleAssignment.objects.current().filter(unit=old).exists()
 
 
-def test_a_move_gives_the_new_parent_the_subtree(world, demo):
+def test_a_move_gives_the_new_parent_the_subtree(stc, demo):
     """SNV under STC: head_c now sees SNV's records; a review that went up past head_b (head_b
     wrote it) goes to the new parent."""
     own = make_proposal(demo["head_b"], "submitted")
@@ -189,7 +195,7 @@ def test_a_move_gives_the_new_parent_the_subtree(world, demo):
     assert RoleAssignment.objects.current().filter(user=demo["head_b"], role="head", unit=snv).exists()
 
 
-def test_a_plan_applied_twice_is_a_no_op_and_a_future_one_waits_for_its_day(world, demo, tmp_path, capsys):
+def test_a_plan_applied_twice_is_a_no_op_and_a_future_one_waits_for_its_day(stc, demo, tmp_path, capsys):
     text = f"reference: NQ 02\neffective_on: {TODAY():%Y-%m-%d}\nsteps:\n  - merge: [SNV]\n    into: STC\n"
     path = tmp_path / "plan.yaml"
     path.write_text(text, encoding="utf-8")
@@ -212,7 +218,7 @@ def test_a_plan_applied_twice_is_a_no_op_and_a_future_one_waits_for_its_day(worl
     assert Unit.objects.get(code="SKHDT").parent.code == "STC"
 
 
-def test_a_plan_lists_every_problem_at_once(world, demo):
+def test_a_plan_lists_every_problem_at_once(stc, demo):
     bad = plan(
         {"merge": ["NOPE", "SNV"], "into": "SKHDT"},
         {"split": "SNV", "into": [{"code": "SKHDT", "name": "again"}]},

@@ -70,6 +70,7 @@ def schema(demo_full) -> dict:
     return client.get("/api/v1/schema/?format=json").json()
 
 
+@pytest.mark.campaign  # a sweep of every operation of the schema (30 s): with the long campaigns
 def test_every_api_error_to_a_vietnamese_caller_is_in_vietnamese(demo_full, schema):
     ops = operations(schema)
     assert len(ops) >= 25  # the walk sees the proposal, pilot, case and co-implementer actions

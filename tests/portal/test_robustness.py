@@ -13,6 +13,10 @@ SAMPLES = {
     "slug": ["x"],
     "path": ["x"],
 }
+# A sweep of every route with every method (eight tests a route, over 1,300 in all): with the long
+# campaigns (`make campaign`), beside the permission matrix that tries every route as every persona.
+pytestmark = pytest.mark.campaign
+
 SKIP_PREFIXES = ("admin/",)  # Django's own admin, covered by its test suite and test_pages.
 
 
