@@ -171,7 +171,7 @@ def normalised(data: dict[str, Any]) -> Plan:
 
 
 def _canonical(step: Step) -> dict[str, Any]:
-    out: dict[str, Any] = {step.kind: step.units if step.kind == "merge" else step.units[:1]}
+    out: dict[str, Any] = {step.kind: step.units}
     if step.into:
         out["into"] = [vars(unit) for unit in step.into]
     for name in ("to", "name", "code", "people", "children", "records"):
@@ -231,6 +231,8 @@ def _step_problems(step: Step, units: dict[str, Unit], created: set[str]) -> lis
     problems = []
     if not step.units:
         return [_("name the unit(s) it changes.")]
+    if step.kind != "merge" and len(step.units) > 1:
+        return [_("a split, a move or a renaming changes one unit at a time.")]
     for code in step.units:
         problem = _known(code, units, created)
         if problem:

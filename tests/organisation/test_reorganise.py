@@ -224,11 +224,13 @@ def test_a_plan_lists_every_problem_at_once(stc, demo):
         {"split": "SNV", "into": [{"code": "SKHDT", "name": "again"}]},
         {"move": "UBND", "to": "SNV"},
         {"rename": "SNV", "code": "SKHDT"},
+        {"move": ["SNV", "SKHDT"], "to": "UBND"},
     )
     with pytest.raises(PlanError) as raised:
         services.reorganisation_load(actor=demo["admin"], plan=bad)
     problems = raised.value.problems
-    assert len(problems) >= 5 and all(problem.startswith("Bước") for problem in problems), problems
+    assert len(problems) >= 6 and all(problem.startswith("Bước") for problem in problems), problems
+    assert any(problem.startswith("Bước 5: ") for problem in problems)
     assert not Reorganisation.objects.exists()
     with pytest.raises(NotAllowed):
         services.reorganisation_load(actor=demo["head_top"], plan=plan({"move": "SNV", "to": "STC"}))
