@@ -16,6 +16,7 @@ The preview is the same code in a transaction rolled back."""
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,8 @@ from portal.celery import enqueue
 from portal.errors import DomainError, NotAllowed
 from portal.models import RoleAssignment, Unit, User
 from portal.workflow import Workflow, ensure, tell
+
+logger = logging.getLogger(__name__)
 
 RULES = {
     "apply": (permissions.can_reorganise, gettext_lazy("Only an administrator changes the organisation.")),
@@ -165,7 +168,8 @@ def apply_due(day: datetime.date) -> int:
     ):
         try:
             reorganisation_apply(actor=reorganisation.created_by, reorganisation=reorganisation, today=day)
-        except (PlanError, NotAllowed, DomainError):
+        except (NotAllowed, DomainError) as error:  # a PlanError is a DomainError
+            logger.warning("reorganisation #%s stays planned: %s", reorganisation.pk, error)
             continue
         applied += 1
     return applied
