@@ -18,6 +18,7 @@ from monitoring import exports, items, permissions, services
 from monitoring.models import PeriodicReview, ReportSnapshot, ReviewAttachment, Urging, UrgingItem
 from monitoring.permissions import get_urging_for
 from monitoring.sources import Sources, reachable
+from monitoring.structure import CHOICES, structure_of
 from monitoring.summary import compliance, summary
 from portal.api import AttachmentSerializerBase, UploadBody, text, validated
 from portal.errors import NotAllowed
@@ -137,6 +138,19 @@ def report_unit(request, code) -> Unit:
     return unit
 
 
+STRUCTURE = OpenApiParameter(
+    "structure", str, enum=list(CHOICES),
+    description="The tree of units counted by: today's (default) or the one at the period's end.",
+)  # fmt: skip
+
+
+def _sources(request, unit: Unit) -> Sources:
+    """What the report of `unit` counts for the period and structure asked (400 when unreadable)."""
+    start, end = _period(request.query_params)
+    structure = structure_of(request.query_params.get("structure"))
+    return Sources(request.user, unit, start, end, structure=structure)
+
+
 class ReportSummaryView(APIView):
     """`GET /api/v1/reports/summary/?unit=&from=&to=` (CONTRACT, Reports)."""
 
@@ -148,6 +162,7 @@ class ReportSummaryView(APIView):
         parameters=[
             OpenApiParameter("unit", str, required=True), OpenApiParameter("from", OpenApiTypes.DATE),
             OpenApiParameter("to", OpenApiTypes.DATE), OpenApiParameter("format", str, enum=["xlsx", "pdf"]),
+            STRUCTURE,
         ],
         responses=OpenApiTypes.OBJECT,
     )  # fmt: skip
@@ -155,8 +170,8 @@ class ReportSummaryView(APIView):
     def get(self, request):
         _may_run_reports(request.user)
         unit = report_unit(request, request.query_params.get("unit"))
-        start, end = _period(request.query_params)
-        sources = Sources(request.user, unit, start, end)
+        sources = _sources(request, unit)
+        start, end = sources.start, sources.end
         figures = summary(request.user, unit, start, end, sources)
         kind = _download(request)
         if kind is None:
@@ -171,15 +186,15 @@ class ReportComplianceView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("unit", str, required=True), OpenApiParameter("from", OpenApiTypes.DATE),
-                    OpenApiParameter("to", OpenApiTypes.DATE)],
+                    OpenApiParameter("to", OpenApiTypes.DATE), STRUCTURE],
         responses=OpenApiTypes.OBJECT,
     )  # fmt: skip
     @reading_reports()
     def get(self, request):
         _may_run_reports(request.user)
         unit = report_unit(request, request.query_params.get("unit"))
-        start, end = _period(request.query_params)
-        return Response(compliance(request.user, unit, start, end))
+        sources = _sources(request, unit)
+        return Response(compliance(request.user, unit, sources.start, sources.end, sources))
 
 
 def _may_run_reports(user) -> None:

@@ -247,6 +247,8 @@ class ExportJob(models.Model):
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period until"))
     kind = models.CharField(_("format"), max_length=4, choices=Kind.choices)
+    # the tree of units counted by (monitoring.structure): "today" or "period_end"
+    structure = models.CharField(_("structure of units"), max_length=16, default="today")
     language = models.CharField(max_length=8, default=settings.LANGUAGE_CODE, verbose_name=_("language"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from monitoring import drilldown, exports, permissions, services
 from monitoring.models import ExportJob, ReportSnapshot
 from monitoring.sources import Sources, drill, reachable, within_reach
+from monitoring.structure import CHOICES, TODAY, structure_of
 from monitoring.summary import CHILD_FIGURES, compliance, summary
 from pilots.models import Pilot
 from portal.errors import IncompleteInput
@@ -121,14 +122,16 @@ def report_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("No unit you report on has this code; the first one is shown."))
         unit = units.first()
     choice, start, end = _period(request)
-    sources = Sources(request.user, unit, start, end)
+    sources = _sources(request, unit, start, end)
     figures = summary(request.user, unit, start, end, sources)
     deadlines = compliance(request.user, unit, start, end, sources)
-    query = urlencode({"unit": unit.code, "from": start.isoformat(), "to": end.isoformat()})
+    query = urlencode({"unit": unit.code, "from": start.isoformat(), "to": end.isoformat(), **_kept(sources)})
     sections = exports.sections(figures, links=True)
     total = sum(figures["proposals"]["by_status"].values())
     context = {
         "unit": unit, "picker": _picked(units, unit), "choice": choice, "start": start, "end": end,
+        "structure": sources.structure, "structures": list(CHOICES.items()),
+        "kept": urlencode(_kept(sources)),
         "figures": figures, "sections": sections, "charts": _charts(figures, sections), "query": query,
         "compliance": exports.compliance_rows(deadlines), "compliance_labels": exports.compliance_labels(),
         "background": total > settings.PORTAL_EXPORT_INLINE_MAX,
@@ -139,6 +142,25 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "may_freeze": covers(request.user, RoleAssignment.Role.ORGCOM, unit),
     }  # fmt: skip
     return render(request, "monitoring/report.html", context)
+
+
+def _sources(request: HttpRequest, unit: Unit, start: datetime.date, end: datetime.date) -> Sources:
+    """The report's sources in the structure asked for; today's, with the reason, when that
+    cannot be (an unknown word, a unit that did not exist at the period's end)."""
+    try:
+        sources = Sources(
+            request.user, unit, start, end, structure=structure_of(request.GET.get("structure"))
+        )
+        sources.tree  # noqa: B018 - read now, so that a unit unborn at the period's end falls back here
+    except IncompleteInput as error:
+        messages.error(request, " ".join(str(message) for message in error.errors.values()))
+        return Sources(request.user, unit, start, end)
+    return sources
+
+
+def _kept(sources: Sources) -> dict[str, str]:
+    """The query parameter that keeps a structure other than today's on the page's links."""
+    return {} if sources.structure == TODAY else {"structure": sources.structure}
 
 
 def _labelled(units: list[Unit]) -> list[tuple[str, str]]:
@@ -185,7 +207,8 @@ def drill_page(request: HttpRequest) -> HttpResponse:
     except IncompleteInput as error:
         return render(request, "monitoring/drill.html", {"errors": error.errors, "unit": unit}, status=400)
     figure = request.GET.get("figure", "")[:80]
-    found = drill(Sources(request.user, unit, start, end), figure)
+    sources = _sources(request, unit, start, end)
+    found = drill(sources, figure)
     if found is None:
         errors = {"figure": _("This number of the report has no list.")}
         return render(request, "monitoring/drill.html", {"errors": errors, "unit": unit}, status=400)
@@ -194,8 +217,9 @@ def drill_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     back = urlencode(
-        {"unit": unit.code, "period": "custom", "from": f"{start:%d/%m/%Y}", "to": f"{end:%d/%m/%Y}"}
-    )
+        {"unit": unit.code, "period": "custom", "from": f"{start:%d/%m/%Y}", "to": f"{end:%d/%m/%Y}",
+         **_kept(sources)}
+    )  # fmt: skip
     context = {
         "unit": unit, "start": start, "end": end, "title": exports.label_of(figure), "page": page,
         "lines": drilldown.lines(source, page.object_list), "query": query.urlencode(), "back": back,
@@ -215,7 +239,8 @@ def download_list(request: HttpRequest) -> HttpResponse:
                 raise IncompleteInput({"unit": _("No unit you report on has this code.")})
             start, end = (_date(request.POST.get(name, "")) for name in ("from", "to"))
             services.export_request(actor=request.user, unit=unit, start=start, end=end,
-                                    kind=request.POST.get("kind", ""))  # fmt: skip
+                                    kind=request.POST.get("kind", ""),
+                                    structure=structure_of(request.POST.get("structure")))  # fmt: skip
         except IncompleteInput as error:
             messages.error(request, " ".join(str(message) for message in error.errors.values()))
             return redirect("report-downloads")

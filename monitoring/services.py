@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from monitoring import items, permissions
 from monitoring.models import ExportJob, PeriodicReview, ReportSnapshot, ReviewAttachment, Urging, UrgingItem
-from monitoring.sources import reachable
+from monitoring.sources import period_bounds, reachable
+from monitoring.structure import TODAY, structure_of, tree
 from portal.errors import IncompleteInput
 from portal.filetypes import store_upload
 from portal.models import RoleAssignment, Unit, User
@@ -182,7 +183,7 @@ EXPORT_DAYS = 7
 
 
 def export_request(
-    *, actor: User, unit: Unit, start: datetime.date, end: datetime.date, kind: str
+    *, actor: User, unit: Unit, start: datetime.date, end: datetime.date, kind: str, structure: str = TODAY
 ) -> ExportJob:
     """Ask for the report of a unit and period as a file prepared in the background; the file is
     kept for the person for 7 days. With the embedded default the task runs in-process."""
@@ -196,10 +197,12 @@ def export_request(
         raise IncompleteInput({"kind": _("Choose XLSX or PDF.")})
     if end < start:
         raise IncompleteInput({"to": _("The period cannot end before it starts.")})
+    structure = structure_of(structure)
+    tree(actor, unit, structure, period_bounds(start, end)[1])  # a unit unborn then: 400 now, not in the task
     now = timezone.now()
     job = ExportJob.objects.create(
         owner=actor, unit=unit, period_start=start, period_end=end, kind=kind, language=get_language(),
-        created_at=now, expires_at=now + datetime.timedelta(days=EXPORT_DAYS),
+        structure=structure, created_at=now, expires_at=now + datetime.timedelta(days=EXPORT_DAYS),
     )  # fmt: skip
     # by name (monitoring.tasks calls this module); a job the broker could not take stays queued
     # and exports_requeue sends it again
@@ -243,7 +246,7 @@ def _draw(job: ExportJob) -> bytes:
     from monitoring.summary import compliance, summary
 
     with override(job.language):
-        sources = Sources(job.owner, job.unit, job.period_start, job.period_end)
+        sources = Sources(job.owner, job.unit, job.period_start, job.period_end, structure=job.structure)
         figures = summary(job.owner, job.unit, job.period_start, job.period_end, sources)
         _advance(job, ExportJob.Status.RUNNING, 50)
         deadlines = compliance(job.owner, job.unit, job.period_start, job.period_end, sources)

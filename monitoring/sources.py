@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accountability.models import Case
 from monitoring.models import Urging
+from monitoring.structure import TODAY, AtPeriodEnd, Today, tree
 from pilots.models import Pilot, ProgressReport
 from portal.errors import IncompleteInput
 from portal.models import RoleAssignment, Unit, User, path_prefix_q
@@ -63,7 +64,14 @@ class Sources:
     start: datetime.date
     end: datetime.date
     today: datetime.date = field(default_factory=timezone.localdate)
+    structure: str = TODAY  # or PERIOD_END: the tree of units counted by (monitoring.structure)
     counted: dict = field(default_factory=dict, repr=False)  # what the summary has counted, kept
+
+    @cached_property
+    def tree(self) -> Today | AtPeriodEnd:
+        """The units counted and the child units, as today or at the period's end (400 for a unit
+        that did not exist then)."""
+        return tree(self.user, self.unit, self.structure, period_bounds(self.start, self.end)[1])
 
     @cached_property
     def proposals(self) -> QuerySet:
@@ -72,12 +80,14 @@ class Sources:
         the rule of `visible_to`, without its general OR."""
         if self.covered_proposals is not None:
             return Proposal.objects.filter(self.covered_proposals)
-        here = path_prefix_q("unit__path", [self.unit.path]) & in_period("created_at", self.start, self.end)
-        return Proposal.objects.visible_to(self.user).filter(here)
+        created = Proposal.objects.visible_to(self.user).filter(in_period("created_at", self.start, self.end))
+        return self.tree.rows(created)
 
     @cached_property
     def covered_proposals(self) -> Q | None:
-        """The proposals as one condition, for whoever covers the subtree (else None)."""
+        """The proposals as one condition, for whoever covers the subtree today (else None)."""
+        if not self.tree.is_today:
+            return None
         if not any(path and self.unit.path.startswith(path) for path in scope_paths(self.user)):
             return None
         here = path_prefix_q("unit__path", [self.unit.path]) & in_period("created_at", self.start, self.end)
@@ -126,16 +136,14 @@ class Sources:
     @cached_property
     def obstacles(self) -> QuerySet:
         """The obstacles raised in the period on pilots of the subtree."""
-        here = path_prefix_q("pilot__unit__path", [self.unit.path]) & in_period(
-            "raised_at", self.start, self.end
-        )
-        return Obstacle.objects.visible_to(self.user).filter(here)
+        raised = Obstacle.objects.visible_to(self.user).filter(in_period("raised_at", self.start, self.end))
+        return self.tree.rows(raised, "pilot__unit")
 
     @cached_property
     def urgings(self) -> QuerySet:
         """The urgings of the subtree's units sent in the period."""
-        here = path_prefix_q("unit__path", [self.unit.path]) & in_period("sent_at", self.start, self.end)
-        return Urging.objects.visible_to(self.user).filter(here)
+        sent = Urging.objects.visible_to(self.user).filter(in_period("sent_at", self.start, self.end))
+        return self.tree.rows(sent)
 
 
 def _decided() -> Q:

@@ -16,15 +16,13 @@ import operator
 from collections import Counter, defaultdict
 from functools import reduce
 
-from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import Substr
+from django.db.models import Count, Q, Sum
 
 from accountability.models import Case
 from monitoring import figures
 from monitoring.sources import Sources, figures_of, prefixed
 from pilots.models import Pilot
 from portal.models import Unit, User
-from portal.permissions import visible_units
 from proposals.models import Proposal
 from recognition.models import Reward
 
@@ -50,22 +48,15 @@ def _on_proposals(sources: Sources) -> dict:
     return found
 
 
-def _children_of(sources: Sources) -> list[Unit]:
-    return list(visible_units(sources.user).filter(parent=sources.unit).order_by("path"))
-
-
 def _grouped(sources: Sources) -> dict:
     """The grouped query, once per Sources: totals, totals per child's path, and the histogram of
     working days to a decision."""
     if "grouped" in sources.counted:
         return sources.counted["grouped"]
-    children = _children_of(sources)
-    width = len(children[0].path) if children else 0
     aggregates = _on_proposals(sources)
     named = {f"f{n}": aggregate for n, aggregate in enumerate(aggregates.values())}
-    branch = Substr("unit__path", 1, width) if width else Value("")
     rows = (
-        sources.proposals.annotate(branch=branch).order_by()
+        sources.proposals.annotate(branch=sources.tree.branch()).order_by()
         .values("branch", "decision_working_days").annotate(**named)
     )  # fmt: skip
     totals, branches, days = Counter(), defaultdict(Counter), Counter()
@@ -75,7 +66,7 @@ def _grouped(sources: Sources) -> dict:
         branches[row["branch"]].update(counts)
         if row["decision_working_days"] is not None:
             days[row["decision_working_days"]] += counts["decided"]
-    found = {"totals": totals, "branches": branches, "days": days, "children": children}
+    found = {"totals": totals, "branches": branches, "days": days, "children": sources.tree.branches}
     sources.counted["grouped"] = found
     return found
 
@@ -164,13 +155,12 @@ def summary(
 
 def children(sources: Sources, wanted: dict[str, str]) -> list[dict]:
     """For each child unit the person sees, `name` → the figure `wanted[name]` over the child's
-    subtree (the paths have a fixed width per level, so a child's subtree is a path prefix of one
-    length: the grouped query's branch)."""
+    subtree (the grouped query's branch)."""
     grouped = _grouped(sources)
     return [
-        {"unit": unit.code, "name": unit.name,
-         **{name: grouped["branches"][unit.path][figure] for name, figure in wanted.items()}}
-        for unit in grouped["children"]
+        {"unit": child.code, "name": child.name,
+         **{name: grouped["branches"][child.key][figure] for name, figure in wanted.items()}}
+        for child in grouped["children"]
     ]  # fmt: skip
 
 
@@ -199,7 +189,7 @@ def compliance(
         "unit": unit.code, "name": unit.name, "from": start.isoformat(), "to": end.isoformat(),
         **_compliance_row(grouped["totals"]),
         "children": [
-            {"unit": child.code, "name": child.name, **_compliance_row(grouped["branches"][child.path])}
+            {"unit": child.code, "name": child.name, **_compliance_row(grouped["branches"][child.key])}
             for child in grouped["children"]
         ],
     }  # fmt: skip
