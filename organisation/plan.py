@@ -180,6 +180,13 @@ def _canonical(step: Step) -> dict[str, Any]:
     return out
 
 
+def with_steps(plan: Plan, steps: list[Step]) -> Plan:
+    """The same plan with other steps (its canonical form and fingerprint follow)."""
+    return Plan(
+        plan.reference, plan.effective_on, steps, {**plan.data, "steps": [_canonical(s) for s in steps]}
+    )
+
+
 def from_stored(data: dict[str, Any]) -> Plan:
     """The plan of a stored reorganisation (its canonical form read back)."""
     steps = []

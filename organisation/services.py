@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import get_history_manager_for_model
 
-from organisation import imports, permissions
+from organisation import imports, permissions, sharing
 from organisation.models import Reorganisation
 from organisation.plan import NewUnit, Plan, PlanError, Step, check, from_stored, normalised
 from portal import audit, successors
@@ -149,6 +149,28 @@ def unit_merge(*, actor: User, unit: Unit, successor: Unit, day: datetime.date) 
     reorganisation, _new = reorganisation_load(actor=actor, plan=plan)
     if reorganisation.status == Reorganisation.Status.PLANNED and day <= timezone.localdate():
         reorganisation = reorganisation_apply(actor=actor, reorganisation=reorganisation)
+    return reorganisation
+
+
+@transaction.atomic
+def reorganisation_share(
+    *, actor: User, reorganisation: Reorganisation, step: int, choices: dict[str, str]
+) -> Reorganisation:
+    """A planned split's people, units below and open records shared out by hand (`choices`: the
+    page's field → the part's code): the stored plan is rewritten, with its history; PlanError
+    (400) for a choice that cannot be, DomainError (409) once it is no longer planned."""
+    ensure(permissions.can_reorganise(actor), _("Only an administrator changes the organisation."))
+    reorganisation = Reorganisation.objects.select_for_update().get(pk=reorganisation.pk)
+    if reorganisation.status != Reorganisation.Status.PLANNED:
+        raise DomainError(_("Only a planned reorganisation can still be changed."))
+    plan = sharing.shared(from_stored(reorganisation.plan), step, choices)
+    if plan.fingerprint == reorganisation.fingerprint:
+        return reorganisation
+    if Reorganisation.objects.filter(fingerprint=plan.fingerprint).exists():
+        raise DomainError(_("Another reorganisation already has this very plan."))
+    reorganisation.plan, reorganisation.fingerprint = plan.data, plan.fingerprint
+    reorganisation._change_reason = f"shared out by hand by {actor.username}"
+    reorganisation.save()
     return reorganisation
 
 
@@ -344,7 +366,7 @@ class _Applying:
         a history row each (linked into the audit chain like any other)."""
         changed = []
         for row in follower.open_rows([unit]):
-            target = share(row, _person(row, follower.person))
+            target = share(row, sharing.person_of(row, follower.person))
             fields = [name for name in follower.fields if getattr(row, f"{name}_id") == unit.pk]
             for name in fields:
                 new = self._routed(target, follower.involved(row)) if name in follower.decisions else target
@@ -411,14 +433,6 @@ class _Applying:
                  proposals=received["proposals.proposal"], pilots=received["pilots.pilot"],
                  cases=received["accountability.case"],
                  url=reverse("unit-detail", args=[unit.code]))  # fmt: skip
-
-
-def _person(row: models.Model, path: str) -> int | None:
-    """The person a row follows in a split: `path` is "author_id" or "proposal__author_id"."""
-    value: Any = row
-    for part in path.split("__") if path else []:
-        value = getattr(value, part, None)
-    return value if isinstance(value, int) else None
 
 
 # --- import of units and people ------------------------------------------------------------------

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organisation import forms, imports, permissions, services
+from organisation import forms, imports, permissions, services, sharing
 from organisation.models import Reorganisation
 from organisation.plan import PlanError, from_stored
 from portal.errors import DomainError, NotAllowed
 
+SHARED = ("person", "unit", "record")  # the fields of the page's table of a split
 ACTIONS = {"apply": services.reorganisation_apply, "cancel": services.reorganisation_cancel}
 DONE = {
     "apply": gettext_lazy("The reorganisation is applied."),
@@ -95,20 +96,22 @@ def people_import(request: HttpRequest) -> HttpResponse:
 
 
 def _page(request: HttpRequest, reorganisation: Reorganisation, status: int = 200) -> HttpResponse:
-    preview, problems = None, []
+    preview, problems, splits = None, [], []
     if reorganisation.status == Reorganisation.Status.PLANNED:
+        plan = from_stored(reorganisation.plan)
         try:
-            preview = services.reorganisation_preview(
-                actor=request.user, plan=from_stored(reorganisation.plan)
-            )
+            preview = services.reorganisation_preview(actor=request.user, plan=plan)
         except PlanError as error:
             problems = error.problems
+        else:
+            splits = sharing.splits(plan)
     outcome = preview.as_json() if preview else reorganisation.outcome
     context = {
         "reorganisation": reorganisation,
         "outcome": outcome,
         "moved": services.moved_counts(outcome),
         "problems": problems,
+        "splits": splits,
         "is_preview": preview is not None,
         "may_apply": services.FLOW.may(actor=request.user, obj=reorganisation, action="apply")
         and not problems,
@@ -122,6 +125,29 @@ def _page(request: HttpRequest, reorganisation: Reorganisation, status: int = 20
 def reorganisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _gate(request)
     return _page(request, get_object_or_404(Reorganisation, pk=pk))
+
+
+@login_required
+@require_POST
+def reorganisation_share(request: HttpRequest, pk: int, step: int) -> HttpResponse:
+    """A planned split shared out by hand: each select of the page's table names the part its
+    person, unit or record goes to."""
+    _gate(request)
+    reorganisation = get_object_or_404(Reorganisation, pk=pk)
+    choices = {key: value for key, value in request.POST.items() if key.split(":")[0] in SHARED}
+    try:
+        services.reorganisation_share(
+            actor=request.user, reorganisation=reorganisation, step=step, choices=choices
+        )
+    except PlanError as error:
+        for problem in error.problems:
+            messages.error(request, problem)
+        return _page(request, reorganisation, status=400)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _page(request, reorganisation, status=409)
+    messages.success(request, _("The split is shared out as chosen; the preview shows it."))
+    return redirect(reorganisation)
 
 
 @login_required

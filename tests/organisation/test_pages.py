@@ -59,3 +59,48 @@ def test_nobody_but_an_administrator_opens_them(client, demo):
         client.force_login(demo[username])
         assert client.get("/organisation/").status_code == 403, username
         assert client.post("/organisation/1/apply/").status_code == 403, username
+
+
+def test_a_split_is_shared_out_by_hand_in_the_preview(client, demo):
+    """SKHDT split into SKH and SDT: the page lists its people, units below and open records with
+    the part each goes to; moving cadre_a2 by hand takes their draft along, one record of cadre_a's
+    is sent to SDT by hand, and applying the plan does exactly what the page showed."""
+    own, other = make_proposal(demo["cadre_a"], "draft"), make_proposal(demo["cadre_a"], "submitted")
+    theirs = make_proposal(demo["cadre_a2"], "draft")
+    client.force_login(demo["admin"])
+    steps = "  - split: SKHDT\n    into:\n"
+    steps += "      - {code: SKH, name: Sở Kế hoạch}\n      - {code: SDT, name: Sở Đầu tư}\n"
+    assert client.post("/organisation/", {"text": plan_text(steps)}).status_code == 302
+    reorganisation = Reorganisation.objects.get()
+    page = client.get(f"/organisation/{reorganisation.pk}/").content.decode()
+    assert 'data-testid="share-0"' in page and "Sở Đầu tư (SDT)" in page
+    for key in ("person:cadre_a", "person:cadre_a2", f"record:proposals.proposal:{own.pk}",
+                f"record:proposals.proposal:{theirs.pk}"):  # fmt: skip
+        assert f'name="{key}"' in page, key
+    share = f"/organisation/{reorganisation.pk}/share/0/"
+    record = "record:proposals.proposal:{}".format
+    every_row = {"person:cadre_a": "SKH", "person:cadre_a2": "SDT", record(own.pk): "SKH",
+                 record(other.pk): "SDT", record(theirs.pk): "SKH"}  # fmt: skip
+    assert client.post(share, every_row).status_code == 302
+    reorganisation.refresh_from_db()
+    step = reorganisation.plan["steps"][0]
+    # only what differs from the rule is written down: cadre_a2's draft follows them
+    assert step["people"] == {"cadre_a2": "SDT"}
+    assert step["records"] == {f"proposals.proposal:{other.pk}": "SDT"}
+    assert reorganisation.history.count() == 2  # loaded, then shared out
+    page = client.get(f"/organisation/{reorganisation.pk}/").content.decode()
+    assert "chosen by hand" in page or "chọn thủ công" in page
+    # a part or a thing the split does not have: 400, the plan unchanged
+    before = reorganisation.fingerprint
+    assert client.post(share, {"person:cadre_a": "SNV"}).status_code == 400
+    assert client.post(share, {"person:head_b": "SDT"}).status_code == 400
+    assert client.post(f"/organisation/{reorganisation.pk}/share/5/", {}).status_code == 400
+    reorganisation.refresh_from_db()
+    assert reorganisation.fingerprint == before
+    assert client.post(f"/organisation/{reorganisation.pk}/apply/").status_code == 302
+    for proposal, code in ((own, "SKH"), (other, "SDT"), (theirs, "SDT")):
+        proposal.refresh_from_db()
+        assert proposal.unit.code == code, proposal.title
+    assert client.post(share, every_row).status_code == 409  # applied: nothing more to share
+    client.force_login(demo["head_top"])
+    assert client.post(share, every_row).status_code == 403
