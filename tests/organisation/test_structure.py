@@ -141,3 +141,22 @@ def test_a_download_prepared_in_the_background_keeps_the_structure(
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/reports/downloads/", ask | {"structure": "tomorrow"})
     assert ExportJob.objects.count() == 1  # refused, with the reason on the page
+
+
+def test_a_split_after_the_period_leaves_the_unit_whole_at_the_periods_end(demo, time_machine, as_):
+    time_machine.move_to(at(2027, 3, 10, 9))
+    make_proposal(demo["cadre_a"], "submitted")
+    make_proposal(demo["cadre_a2"], "submitted")
+    make_proposal(demo["cadre_a"], "rejected")
+    time_machine.move_to(at(2027, 7, 1, 8))
+    parts = [{"code": "SKH", "name": "Sở Kế hoạch"}, {"code": "SDT", "name": "Sở Đầu tư"}]
+    split = {"split": "SKHDT", "into": parts, "people": {"cadre_a2": "SDT"}}
+    plan = normalised({"reference": "NQ 08/2027", "effective_on": "2027-07-01", "steps": [split]})
+    services.reorganisation_apply(
+        actor=demo["admin"], reorganisation=services.reorganisation_load(actor=demo["admin"], plan=plan)[0]
+    )
+    time_machine.move_to(at(2027, 12, 1, 9))
+    today = children(as_("orgcom").get(SUMMARY, FIRST_HALF).json())
+    assert (today["SKHDT"][1], today["SKH"][1], today["SDT"][1]) == (1, 1, 1)
+    then = children(as_("orgcom").get(SUMMARY, FIRST_HALF | {"structure": "period_end"}).json())
+    assert then["SKHDT"] == ("Sở Kế hoạch và Đầu tư", 3) and "SKH" not in then and "SDT" not in then
