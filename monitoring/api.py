@@ -18,7 +18,7 @@ from monitoring import exports, items, permissions, services
 from monitoring.models import PeriodicReview, ReportSnapshot, ReviewAttachment, Urging, UrgingItem
 from monitoring.permissions import get_urging_for
 from monitoring.sources import Sources, reachable
-from monitoring.structure import CHOICES, structure_of
+from monitoring.structure import CHOICES, TODAY, structure_of
 from monitoring.summary import compliance, summary
 from portal.api import AttachmentSerializerBase, UploadBody, text, validated
 from portal.errors import NotAllowed
@@ -177,7 +177,8 @@ class ReportSummaryView(APIView):
         if kind is None:
             return Response(figures)
         deadlines = compliance(request.user, unit, start, end, sources)
-        return report_file(figures, unit, request.user, kind, f"bao-cao-{unit.code}-{start}-{end}", deadlines)
+        stem = f"bao-cao-{unit.code}-{start}-{end}"
+        return report_file(figures, unit, request.user, kind, stem, deadlines, sources.structure)
 
 
 class ReportComplianceView(APIView):
@@ -207,12 +208,15 @@ def _download(request) -> str | None:
     return wanted if wanted in ("xlsx", "pdf") else None
 
 
-def report_file(figures: dict, unit: Unit, reader, kind: str, stem: str, deadlines=None) -> HttpResponse:
+def report_file(
+    figures: dict, unit: Unit, reader, kind: str, stem: str, deadlines=None, structure: str = TODAY
+) -> HttpResponse:
     """The figures (and the deadline compliance, when given) as an XLSX or PDF download."""
     if kind == "xlsx":
-        content, content_type = exports.summary_xlsx(figures, unit.name, deadlines), XLSX
+        content, content_type = exports.summary_xlsx(figures, unit.name, deadlines, structure), XLSX
     else:
-        content, content_type = exports.summary_pdf(figures, unit, reader, deadlines), "application/pdf"
+        content = exports.summary_pdf(figures, unit, reader, deadlines, structure)
+        content_type = "application/pdf"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
     response["X-Content-Type-Options"] = "nosniff"

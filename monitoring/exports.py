@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 
 from accountability.models import Case
 from monitoring.sources import figures_of
+from monitoring.structure import CHOICES, TODAY
 from pilots.models import Pilot
 from portal.pdf import render_pdf
 from proposals.models import Proposal
@@ -136,7 +137,9 @@ def _compliance_sheet(book: Workbook, deadlines: dict) -> None:
     sheet.column_dimensions["B"].width = 40
 
 
-def summary_xlsx(figures: dict, unit_name: str, deadlines: dict | None = None) -> bytes:
+def summary_xlsx(
+    figures: dict, unit_name: str, deadlines: dict | None = None, structure: str = TODAY
+) -> bytes:
     book = Workbook()
     head = book.active
     head.title = _("Report")[:31]
@@ -148,6 +151,7 @@ def summary_xlsx(figures: dict, unit_name: str, deadlines: dict | None = None) -
     for row in head.iter_rows(min_row=2, max_row=3, min_col=2, max_col=2):
         row[0].number_format = "DD/MM/YYYY"
     head["B4"].number_format = "DD/MM/YYYY HH:MM"
+    head.append([_("Units counted by"), str(CHOICES[structure])])
     for _key, title, rows in sections(figures):
         sheet = book.create_sheet(title[:31])
         sheet.append([title, _("number")])
@@ -167,10 +171,11 @@ def summary_xlsx(figures: dict, unit_name: str, deadlines: dict | None = None) -
     return out.getvalue()
 
 
-def summary_pdf(figures: dict, unit, reader, deadlines: dict | None = None) -> bytes:
+def summary_pdf(figures: dict, unit, reader, deadlines: dict | None = None, structure: str = TODAY) -> bytes:
     compliance = compliance_rows(deadlines) if deadlines is not None else None
     context = {"figures": figures, "sections": sections(figures), "unit": unit, "reader": reader,
                "compliance": compliance, "compliance_labels": compliance_labels(),
                "today": timezone.localdate(), "start": datetime.date.fromisoformat(figures["from"]),
-               "end": datetime.date.fromisoformat(figures["to"])}  # fmt: skip
+               "end": datetime.date.fromisoformat(figures["to"]),
+               "structure": CHOICES[structure] if structure != TODAY else None}  # fmt: skip
     return render_pdf("monitoring/summary_pdf.html", context)

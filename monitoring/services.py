@@ -252,8 +252,8 @@ def _draw(job: ExportJob) -> bytes:
         deadlines = compliance(job.owner, job.unit, job.period_start, job.period_end, sources)
         _advance(job, ExportJob.Status.RUNNING, 70)
         if job.kind == ExportJob.Kind.XLSX:
-            return exports.summary_xlsx(figures, job.unit.name, deadlines)
-        return exports.summary_pdf(figures, job.unit, job.owner, deadlines)
+            return exports.summary_xlsx(figures, job.unit.name, deadlines, job.structure)
+        return exports.summary_pdf(figures, job.unit, job.owner, deadlines, job.structure)
 
 
 def exports_requeue(now: datetime.datetime | None = None) -> int:

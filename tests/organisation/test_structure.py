@@ -137,7 +137,7 @@ def test_a_download_prepared_in_the_background_keeps_the_structure(
     assert (job.structure, job.status) == ("period_end", "done")
     book = openpyxl.load_workbook(job.file.open("rb"))
     cells = {str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row}
-    assert {"Sở Nội vụ", "Sở Kế hoạch và Đầu tư"} <= cells
+    assert {"Sở Nội vụ", "Sở Kế hoạch và Đầu tư", "Cơ cấu đơn vị tại thời điểm cuối kỳ"} <= cells
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/reports/downloads/", ask | {"structure": "tomorrow"})
     assert ExportJob.objects.count() == 1  # refused, with the reason on the page

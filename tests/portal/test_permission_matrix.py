@@ -238,6 +238,8 @@ def samples(route: Route, main) -> list[dict]:
             values[param] = [f"{kind}-{main}" for kind in DocumentKind.values]
         elif param == "kind":
             values[param] = ["xlsx", "pdf"]
+        elif param == "step":
+            values[param] = [0, 1]
         else:
             raise AssertionError(f"{route.name}: no sample for {param}")
     combos = [{}]
