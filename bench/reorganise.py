@@ -31,7 +31,10 @@ COMMUNES, MERGED_INTO, PEOPLE = 100, 30, 5_000
 
 
 def generate(proposals: int) -> dict:
-    """The province, written in bulk (no history: what the portal had before the day)."""
+    """The province, written in bulk: the units and proposals with the history row of the day
+    they were made (the report by the structure at a period's end reads it), the rest without."""
+    from django.utils import timezone
+
     from accountability.models import Case
     from pilots.models import Pilot, ProgressReport
     from portal.models import RoleAssignment, Unit, User
@@ -39,10 +42,17 @@ def generate(proposals: int) -> dict:
 
     today = datetime.date.today()
     long_ago = today - datetime.timedelta(days=900)
-    province = Unit.objects.create(code="TINH", name="UBND tỉnh thử nghiệm", kind="peoples_committee")
+
+    def unit(**fields) -> Unit:
+        made = Unit(**fields)
+        # the units stood so since long ago (the report by the structure at a period's end reads it)
+        made._history_date = timezone.make_aware(datetime.datetime.combine(long_ago, datetime.time(8)))
+        made.save()
+        return made
+
+    province = unit(code="TINH", name="UBND tỉnh thử nghiệm", kind="peoples_committee")
     communes = [
-        Unit.objects.create(code=f"XA{n:03d}", name=f"UBND xã {n}", kind="commune", parent=province)
-        for n in range(COMMUNES)
+        unit(code=f"XA{n:03d}", name=f"UBND xã {n}", kind="commune", parent=province) for n in range(COMMUNES)
     ]
     admin = User.objects.create(username="admin", full_name="Quản trị", is_superuser=True, is_staff=True)
     people = [
@@ -62,12 +72,17 @@ def generate(proposals: int) -> dict:
     for n in range(proposals):
         author = authors[rng.randrange(len(authors))]
         status = rng.choice(Proposal.Status.values)
-        received = None if status == "draft" else today - datetime.timedelta(days=rng.randrange(300))
+        written = today - datetime.timedelta(days=1 + rng.randrange(300))
+        received = None if status == "draft" else written
         rows.append(Proposal(
             title=f"Đề xuất {n}", author=author, unit=author.unit, reviewer_unit=author.unit, status=status,
             received_on=received, decision_due=received and received + datetime.timedelta(days=9),
+            created_at=timezone.make_aware(datetime.datetime.combine(written, datetime.time(9))),
         ))  # fmt: skip
-    Proposal.objects.bulk_create(rows, batch_size=5000)
+    rows = Proposal.objects.bulk_create(rows, batch_size=5000)
+    for row in rows:  # each with the history row of its day, as the portal writes it
+        row._history_date = row.created_at
+    Proposal.history.bulk_history_create(rows, batch_size=5000, default_change_reason="generated")
     approved = Proposal.objects.filter(status__in=["approved", "approved_by_head"]).values_list(
         "pk", "unit_id"
     )
@@ -161,7 +176,28 @@ def measure(made: dict) -> dict:
     again, new = services.reorganisation_load(actor=admin, plan=plan)
     figures["again"] = time.perf_counter() - start
     figures["again_new"] = new or again.pk != reorganisation.pk
+    figures.update(reports_by_structure(admin))
     return figures
+
+
+def reports_by_structure(admin) -> dict:
+    """The province's summary of the year before the merger, by today's structure (30 new
+    communes) and by the structure at the period's end (the 100 old ones, from the history)."""
+    from monitoring.sources import Sources
+    from monitoring.summary import summary
+    from portal.models import Unit
+
+    province, today = Unit.objects.get(code="TINH"), datetime.date.today()
+    start, end = today - datetime.timedelta(days=365), today - datetime.timedelta(days=1)
+    found = {}
+    for structure in ("today", "period_end"):
+        began = time.perf_counter()
+        sources = Sources(admin, province, start, end, structure=structure)
+        figures = summary(admin, province, start, end, sources)
+        found[f"summary_{structure}"] = time.perf_counter() - began
+        found[f"children_{structure}"] = len(figures["children"])
+        found[f"counted_{structure}"] = sum(figures["proposals"]["by_status"].values())
+    return found
 
 
 def write(figures: dict, proposals: int, generated: float, vendor: str) -> None:
@@ -184,7 +220,16 @@ def write(figures: dict, proposals: int, generated: float, vendor: str) -> None:
         f"{'a new record (wrong)' if figures['again_new'] else 'the same record, nothing changed'} |",
         "",
         f"Goal {'met' if ok else 'NOT met'}.",
-    ]
+        "",
+        "The province's report of the year before the merger, after it (`monitoring.summary`):",
+        "",
+        "| structure | units below | proposals counted | time |",
+        "|---|---|---|---|",
+        *(f"| {label} | {figures[f'children_{key}']} | {figures[f'counted_{key}']:,} | "
+          f"{figures[f'summary_{key}'] * 1000:.0f} ms |"
+          for key, label in (("today", "today's (default)"),
+                             ("period_end", "at the period's end (`?structure=period_end`)"))),
+    ]  # fmt: skip
     write_section("reorganise", lines)
 
 

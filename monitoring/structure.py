@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -76,10 +76,13 @@ class Today:
         return [Branch(child, child.code, child.name, child.path) for child in children]
 
     def branch(self) -> models.Expression:
-        """The key of the child a proposal's unit lies under (the paths have a fixed width per
-        level, so it is the path's prefix of one length)."""
+        """What the grouped query groups a proposal by: the key of the child its unit lies under
+        (the paths have a fixed width per level, so it is the path's prefix of one length)."""
         width = len(self.branches[0].key) if self.branches else 0
         return Substr("unit__path", 1, width) if width else Value("")
+
+    def branch_of(self, grouped: str) -> str:
+        return grouped
 
 
 class AtPeriodEnd:
@@ -124,13 +127,22 @@ class AtPeriodEnd:
         return [Branch(today[row.pk], row.code, row.name, row.path) for row in children]
 
     def branch(self) -> models.Expression:
-        """The key of the child whose subtree held a proposal's unit then (a CASE over the units)."""
-        whens = [
-            When(unit_then__in=[pk for pk, row in self.then.items() if row.path.startswith(child.key)],
-                 then=Value(child.key))
+        """What the grouped query groups a proposal by: its unit then (`branch_of` says under
+        which child it lay) — the history read once per row, where a CASE would read it per child."""
+        return F("unit_then")
+
+    def branch_of(self, grouped: int) -> str:
+        return self._child_of.get(grouped, "")
+
+    @cached_property
+    def _child_of(self) -> dict[int, str]:
+        """Each unit of the subtree then → the key of the child it lay under."""
+        return {
+            pk: child.key
             for child in self.branches
-        ]  # fmt: skip
-        return Case(*whens, default=Value(""), output_field=models.CharField()) if whens else Value("")
+            for pk, row in self.then.items()
+            if row.path.startswith(child.key)
+        }
 
 
 def tree(user: User, unit: Unit, structure: str, until: datetime.datetime) -> Today | AtPeriodEnd:

@@ -63,7 +63,7 @@ def _grouped(sources: Sources) -> dict:
     for row in rows:
         counts = {key: row[f"f{n}"] or 0 for n, key in enumerate(aggregates)}
         totals.update(counts)
-        branches[row["branch"]].update(counts)
+        branches[sources.tree.branch_of(row["branch"])].update(counts)
         if row["decision_working_days"] is not None:
             days[row["decision_working_days"]] += counts["decided"]
     found = {"totals": totals, "branches": branches, "days": days, "children": sources.tree.branches}
