@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,7 +25,7 @@ from monitoring.sources import Sources, drill, reachable, within_reach
 from monitoring.structure import CHOICES, TODAY, structure_of
 from monitoring.summary import CHILD_FIGURES, compliance, summary
 from pilots.models import Pilot
-from portal.errors import IncompleteInput
+from portal.errors import IncompleteInput, NotAllowed
 from portal.filetypes import download
 from portal.models import RoleAssignment, Unit
 from portal.permissions import covers
@@ -140,8 +141,45 @@ def report_page(request: HttpRequest) -> HttpResponse:
                              (_("Pilots"), True), (_("Overdue"), True)],
         "snapshots": ReportSnapshot.objects.filter(unit=unit)[:20],
         "may_freeze": covers(request.user, RoleAssignment.Role.ORGCOM, unit),
+        "freezable": _freezable(),
     }  # fmt: skip
     return render(request, "monitoring/report.html", context)
+
+
+def _freezable() -> list[tuple[str, str]]:
+    """The periods a report may be frozen for: the half-years and years of this year and the last
+    two, the latest first (value as the API takes it, label as a person reads it)."""
+    year = timezone.localdate().year
+    found = []
+    for y in range(year, year - 3, -1):
+        found += [(f"{y}-H2", _("Second half of %(year)s") % {"year": y}),
+                  (f"{y}-H1", _("First half of %(year)s") % {"year": y}),
+                  (str(y), _("Year %(year)s") % {"year": y})]  # fmt: skip
+    return found
+
+
+@login_required
+@require_http_methods(["POST"])
+def freeze(request: HttpRequest) -> HttpResponse:
+    """Organisation Committee staff freeze a unit's periodic report (as `POST /api/v1/reports/
+    snapshots/`): its figures, files and fingerprint kept as they are today."""
+    unit, period = _unit_posted(request), request.POST.get("period", "")[:16]
+    try:
+        snapshot = services.snapshot_freeze(actor=request.user, unit=unit, period=period)
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from None
+    except IncompleteInput as error:
+        messages.error(request, " ".join(str(message) for message in error.errors.values()))
+    else:
+        messages.success(request, _("The report for %(period)s is frozen.") % {"period": snapshot.period})
+    return redirect(f"{reverse('report')}?{urlencode({'unit': unit.code})}")
+
+
+def _unit_posted(request: HttpRequest) -> Unit:
+    found = _units(request).filter(code=request.POST.get("unit", "")[:32]).first()
+    if found is None:
+        raise Http404(_("No unit you report on has this code."))
+    return found
 
 
 def _sources(request: HttpRequest, unit: Unit, start: datetime.date, end: datetime.date) -> Sources:

@@ -10,6 +10,7 @@ import json
 
 import openpyxl
 import pypdf
+from django.utils import timezone
 
 from monitoring.models import ReportSnapshot
 from tests.monitoring.test_urgings import post
@@ -108,3 +109,25 @@ def test_the_report_page(demo, client):
     assert client.get("/reports/").status_code == 403
     client.force_login(demo["head_a"])
     assert [code for code, _label in client.get("/reports/").context["picker"]] == ["SKHDT"]
+
+
+def test_the_report_page_freezes_a_periodic_report(demo, client):
+    """What the API's snapshots offer, the page offers too (to Organisation Committee staff)."""
+    from monitoring.models import ReportSnapshot
+
+    client.force_login(demo["orgcom"])
+    page = client.get("/reports/", {"unit": "UBND"}).content.decode()
+    year = timezone.localdate().year
+    assert 'data-action="freeze"' in page and f'value="{year}-H1"' in page and "data-confirm" in page
+    done = client.post("/reports/snapshots/", {"unit": "UBND", "period": f"{year}-H1"})
+    assert done.status_code == 302 and done["Location"] == "/reports/?unit=UBND"
+    snapshot = ReportSnapshot.objects.get()
+    assert (snapshot.period, snapshot.created_by, len(snapshot.sha256)) == (f"{year}-H1", demo["orgcom"], 64)
+    assert f"{year}-H1" in client.get("/reports/", {"unit": "UBND"}).content.decode()
+    client.post("/reports/snapshots/", {"unit": "UBND", "period": "H3"})  # unreadable: told, nothing kept
+    assert ReportSnapshot.objects.count() == 1
+    assert client.post("/reports/snapshots/", {"unit": "NOPE", "period": f"{year}"}).status_code == 404
+    client.force_login(demo["head_top"])  # a head reports, but does not freeze
+    assert 'data-action="freeze"' not in client.get("/reports/", {"unit": "UBND"}).content.decode()
+    assert client.post("/reports/snapshots/", {"unit": "UBND", "period": f"{year}"}).status_code == 403
+    assert ReportSnapshot.objects.count() == 1
