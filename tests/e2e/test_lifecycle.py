@@ -414,7 +414,8 @@ def test_a_proposal_lives_from_draft_to_relief_through_the_pages(portal, browser
     the_case_is_decided(journey)
     orgcom_sees_it_counted(journey)
     admin_reads_the_record(journey)
-    assert len(journey.dialogs) == 4, journey.dialogs  # the vote, completion, results, evaluation
+    # the submission, the vote, completion, results, evaluation
+    assert len(journey.dialogs) == 5, journey.dialogs
     assert len(journey.shots) == 24
     for shot in journey.shots:
         assert shot.stat().st_size > 10_000, shot.name

@@ -59,6 +59,7 @@ def test_a_complete_draft_goes_to_check_your_answers_before_it_is_submitted(demo
     page = client.get(answer["Location"]).content.decode()
     assert "Kiểm tra đề xuất trước khi gửi" in page
     assert "7 ngày làm việc" in page  # what submitting means, in words
+    assert re.search(r'data-testid="submit" data-confirm="[^"]*7 ngày làm việc', page)  # and asked again
     assert page.count(f'href="/proposals/{proposal.pk}/edit/#id_') >= 15  # a "Change" link per answer
     assert f'action="/proposals/{proposal.pk}/submit/"' in page
     detail = client.get(f"/proposals/{proposal.pk}/").content.decode()
