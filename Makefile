@@ -73,7 +73,7 @@ lint: dev-venv $(CHECKOV_VENV)/.installed
 
 ## messages: refresh the catalogues from the source (needs GNU gettext)
 messages: venv
-	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'templates/simple_history/*'
 
 ## bench: the whole country (generate_scale_data, kept in `bench_scale` and reused), gunicorn and wrk at 16 clients
 ## against the floors, the daily sweep with a real worker, the report summary and the audit chain (bench/RESULTS.md)
