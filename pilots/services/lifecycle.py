@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -160,17 +161,19 @@ def _replace_indicators(pilot: Pilot, indicators: list[dict[str, Any]]) -> None:
         indicator.save()
 
 
-def _drop_periods_to_come(pilot: Pilot, reason: str) -> None:
-    """The periods not yet ended that nobody has reported on: no report is owed for them any more."""
-    to_come = pilot.reports.filter(status=ProgressReport.Status.DUE, period_end__gte=timezone.localdate())
-    for report in to_come:
+def _drop_periods(pilot: Pilot, reason: str, *, begun: bool) -> None:
+    """The periods nobody has reported on that have not ended (or, `begun=False`, not begun): no
+    report is owed for them any more."""
+    today = timezone.localdate()
+    ahead = Q(period_end__gte=today) if begun else Q(period_start__gt=today)
+    for report in pilot.reports.filter(ahead, status=ProgressReport.Status.DUE):
         report._change_reason = reason
         report.delete()
 
 
 def _reschedule(pilot: Pilot) -> None:
     """Drop the periods nobody has reported on yet and lay out the rest of the plan anew."""
-    _drop_periods_to_come(pilot, "rescheduled by a plan adjustment")
+    _drop_periods(pilot, "rescheduled by a plan adjustment", begun=True)
     last = pilot.reports.order_by("-period_end").values_list("period_end", flat=True).first()
     _schedule(pilot, after=max(filter(None, [pilot.start_date, last and last + datetime.timedelta(days=1)])))
 
@@ -219,7 +222,7 @@ def pilot_terminate(*, actor: User, pilot: Pilot, reason: str) -> Pilot:
     pilot, to_status = FLOW.begin(pilot, actor=actor, action="terminate")
     reason = required_text(reason, "reason")
     pilot.results_report_due = add_working_days(timezone.localdate(), RESULTS_REPORT_WORKING_DAYS)
-    _drop_periods_to_come(pilot, f"pilot terminated by {actor.username}")
+    _drop_periods(pilot, f"pilot terminated by {actor.username}", begun=False)
     FLOW.record(pilot, action="terminate", actor=actor, to_status=to_status, note=reason)
     _tell(pilot.implementers.all(), pilot, gettext_lazy("The pilot is terminated."), reason)
     return pilot
@@ -234,7 +237,7 @@ def pilot_complete(*, actor: User, pilot: Pilot) -> Pilot:
     today = timezone.localdate()
     pilot.completed_on = today
     pilot.results_report_due = add_working_days(today, RESULTS_REPORT_WORKING_DAYS)
-    _drop_periods_to_come(pilot, f"pilot completed by {actor.username}")
+    _drop_periods(pilot, f"pilot completed by {actor.username}", begun=False)
     FLOW.record(pilot, action="complete", actor=actor, to_status=to_status)
     _tell([_head_of(pilot)], pilot, gettext_lazy("The implementers have declared the pilot completed."))
     return pilot

@@ -464,22 +464,23 @@ def test_any_progress_outside_0_to_100_is_refused(api, people, progress):
 @pytest.mark.parametrize("end", ["complete", "terminate"])
 def test_a_pilot_that_ends_owes_no_report_for_the_periods_to_come(people, end):
     """Begun in November, a monthly pilot has November's and December's periods behind it on
-    4 January (one reported, one not) and January's to June's ahead. Completed or terminated, it
-    still owes December's — overdue — and no longer the ones to come, which the report's "reports
-    overdue" and the pilot's page would otherwise show once their dates pass."""
+    4 January (one reported, one not), January's begun and February's to June's ahead. Completed or
+    terminated, it still owes December's — overdue — and January's, and no longer the five to
+    come, which the report's "reports overdue" and the pilot's page would otherwise show once
+    their dates pass."""
     pilot = new_pilot(people, start=D(2026, 11, 1))
     november = pilot.reports.get(period_end=D(2026, 11, 30))
     services.report_submit(actor=people["cadre_a"], pilot=pilot, period_end=november.period_end,
                            summary="Tháng 11", progress_percent=20)  # fmt: skip
-    assert pilot.reports.filter(status="due", period_end__gte=TODAY).count() == 6
+    assert pilot.reports.filter(status="due", period_start__gt=TODAY).count() == 5
     if end == "complete":
         services.pilot_complete(actor=people["cadre_a"], pilot=pilot)
     else:
         services.pilot_terminate(actor=people["head_a"], pilot=pilot, reason="Chấm dứt")
     assert list(pilot.reports.order_by("period_end").values_list("period_end", "status")) == [
-        (D(2026, 11, 30), "submitted"), (D(2026, 12, 31), "due"),
+        (D(2026, 11, 30), "submitted"), (D(2026, 12, 31), "due"), (D(2027, 1, 31), "due"),
     ]  # fmt: skip
     gone = ProgressReport.history.filter(pilot_id=pilot.pk, history_type="-")
-    assert gone.count() == 6 and {entry.history_change_reason.split(" by ")[0] for entry in gone} == {
+    assert gone.count() == 5 and {entry.history_change_reason.split(" by ")[0] for entry in gone} == {
         "pilot completed" if end == "complete" else "pilot terminated"
     }
