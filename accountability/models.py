@@ -301,6 +301,3 @@ class CaseTransition(TransitionBase):
     class Meta(TransitionBase.Meta):
         verbose_name = _("case transition")
         verbose_name_plural = _("case transitions")
-
-    def __str__(self) -> str:
-        return f"{self.case_id}: {self.from_status} → {self.to_status}"

@@ -116,9 +116,6 @@ class UrgingTransition(TransitionBase):
         verbose_name = _("urging transition")
         verbose_name_plural = _("urging transitions")
 
-    def __str__(self) -> str:
-        return f"{self.urging_id}: {self.from_status} → {self.to_status}"
-
 
 class PeriodicReview(models.Model):
     """Sơ kết / tổng kết (KL 3.2): a unit's review of a period, with the report figures of that unit

@@ -74,6 +74,3 @@ class ReorganisationTransition(TransitionBase):
     class Meta(TransitionBase.Meta):
         verbose_name = _("reorganisation transition")
         verbose_name_plural = _("reorganisation transitions")
-
-    def __str__(self) -> str:
-        return f"{self.reorganisation_id}: {self.from_status} → {self.to_status}"

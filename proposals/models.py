@@ -375,9 +375,6 @@ class ProposalTransition(TransitionBase):
         verbose_name = _("proposal transition")
         verbose_name_plural = _("proposal transitions")
 
-    def __str__(self) -> str:
-        return f"{self.proposal_id}: {self.from_status} → {self.to_status}"
-
 
 def attachment_path(instance: ProposalAttachment, filename: str) -> str:
     return stored_name(instance, folder="proposals", owner=instance.proposal_id)

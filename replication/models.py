@@ -144,9 +144,6 @@ class InstitutionalisationTransition(TransitionBase):
         verbose_name = _("institutionalisation step")
         verbose_name_plural = _("institutionalisation steps")
 
-    def __str__(self) -> str:
-        return f"{self.institutionalisation_id}: {self.from_status} → {self.to_status}"
-
 
 def attachment_path(instance: ModelAttachment, filename: str) -> str:
     return stored_name(instance, folder="models", owner=instance.model_id)

@@ -124,9 +124,6 @@ class ObstacleTransition(TransitionBase):
         verbose_name = _("obstacle transition")
         verbose_name_plural = _("obstacle transitions")
 
-    def __str__(self) -> str:
-        return f"{self.obstacle_id}: {self.from_status} → {self.to_status}"
-
 
 def attachment_path(instance: ObstacleAttachment, filename: str) -> str:
     return stored_name(instance, folder="obstacles", owner=instance.obstacle_id)

@@ -30,7 +30,13 @@ class TransitionBase(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status} ({self.action})"
+        """As a person reads it (the admin's rows): the statuses by their labels, then the step."""
+
+        def label(name: str) -> str:
+            value = getattr(self, name)
+            return str(dict(self._meta.get_field(name).flatchoices).get(value, value))
+
+        return f"{label('from_status')} → {label('to_status')} ({self.action_label})"
 
     @property
     def action_label(self) -> str:

@@ -134,3 +134,16 @@ def test_withdrawing_says_what_it_means_and_asks_again(demo, proposal_in):
     form = page[page.index('data-action="withdraw"') :]
     form = form[: form.index("</form>")]
     assert 'data-testid="consequence"' in form and re.search(r'<button data-confirm="[^"]+"', form)
+
+
+def test_a_step_of_the_record_reads_as_labels_not_codes(demo):
+    """The admin lists a record's steps by their str(): "Nháp → Đã gửi (Gửi đề xuất)", not codes."""
+    from django.utils import translation
+
+    from tests.proposals.conftest import make_proposal
+
+    proposal = make_proposal(demo["cadre_a"], "submitted")
+    with translation.override("vi"):
+        step = str(proposal.transitions.get(to_status="submitted"))
+        draft, sent = (str(label) for label in (Proposal.Status.DRAFT.label, Proposal.Status.SUBMITTED.label))
+    assert step.startswith(f"{draft} → {sent} (") and "submit" not in step
