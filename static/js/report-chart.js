@@ -3,13 +3,21 @@
 (function () {
   const source = document.getElementById("report-data");
   const colours = ["#0d6efd", "#198754", "#dc3545", "#fd7e14", "#6f42c1", "#20c997", "#6c757d"];
+  // A long label on lines of about 24 characters (Chart.js draws an array as lines), so that it
+  // is read whole rather than cut at the chart's left edge.
+  const wrap = (text) => String(text).split(" ").reduce((lines, word) => {
+    const last = lines[lines.length - 1];
+    if (last && (last + " " + word).length <= 24) lines[lines.length - 1] = last + " " + word;
+    else lines.push(word);
+    return lines;
+  }, []);
   if (source && window.Chart) {
     JSON.parse(source.textContent).forEach((chart, n) => {
       const canvas = document.getElementById(chart.id);
       if (!canvas) return;
       new Chart(canvas, {
         type: "bar",
-        data: { labels: chart.rows.map((r) => r[0]), datasets: [{ data: chart.rows.map((r) => r[1]), backgroundColor: colours[n % colours.length] }] },
+        data: { labels: chart.rows.map((r) => wrap(r[0])), datasets: [{ data: chart.rows.map((r) => r[1]), backgroundColor: colours[n % colours.length] }] },
         options: { animation: false, indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { ticks: { precision: 0 } } } },
       });
     });

@@ -241,3 +241,14 @@ def test_my_work_lists_what_waits_for_each_role(people):
     cadre = home("cadre_a")
     assert 'data-testid="returned-report"' in cadre and "Bổ sung nhân lực" in cadre
     assert "Bổ sung nhân lực" in home("inspector")
+
+
+def test_my_work_tells_two_reports_due_on_one_pilot_apart_by_their_period(people):
+    pilot = running(people)
+    first, second = list(pilot.reports.order_by("period_end"))[:2]
+    people["clock"].move_to(datetime.datetime.combine(second.due_date, datetime.time(9), tzinfo=HANOI))
+    client = Client()
+    client.force_login(people["cadre_a"])
+    home = client.get("/").content.decode()
+    for due in (first, second):
+        assert f"kỳ {due.period_start:%d/%m/%Y}–{due.period_end:%d/%m/%Y}" in home
