@@ -213,6 +213,10 @@ class PilotCreateForm(PlanForm):
     def __init__(self, *args, proposal, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["implementers"].widget.for_record("implementers", proposal.pk)
+        self.fields["start_date"].help_text = _(
+            "A pilot that began before today owes its reports for the periods already ended: they are "
+            "due, or overdue, as soon as it is set up."
+        )
 
     def clean_milestones(self):
         return self.cleaned_data["milestones"] or []

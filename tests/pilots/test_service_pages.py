@@ -216,6 +216,7 @@ def test_the_pilot_form_starts_from_the_proposals_plan(people):
     text = client.get(f"/pilots/new/{proposal.pk}/").content.decode()
     assert 'value="01/02/2027"' in text and 'value="31/07/2027"' in text
     assert 'value="320000000"' in text and "Tổ công tác 3 người" in text and "Hai phường" in text
+    assert "đã kết thúc" in text  # what a start before today means, said beside the date
 
 
 def test_my_work_lists_what_waits_for_each_role(people):
