@@ -16,10 +16,10 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
-from simple_history.admin import SimpleHistoryAdmin
 
 from portal import services
 from portal.errors import DomainError, NotAllowed
+from portal.history import HistoryAdmin
 from portal.models import CalendarDay, Notification, RoleAssignment, SweepRun, Unit, User
 from portal.vendor_labels import translated_fieldsets
 
@@ -73,7 +73,7 @@ class UnitCloseForm(forms.Form):
 
 
 @admin.register(Unit)
-class UnitAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class UnitAdmin(NoDeleteMixin, HistoryAdmin):
     list_display = ["code", "name", "kind", "parent", "depth", "closed_on", "successor"]
     list_filter = ["kind", ("closed_on", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name"]
@@ -135,7 +135,7 @@ class UnitAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(NoDeleteMixin, BaseUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(NoDeleteMixin, BaseUserAdmin, HistoryAdmin):
     list_display = ["username", "full_name", "unit", "position_type", "is_party_member", "is_active"]
     list_filter = ["position_type", "is_party_member", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email", "unit__code", "unit__name"]
@@ -162,7 +162,7 @@ class UserAdmin(NoDeleteMixin, BaseUserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class RoleAssignmentAdmin(NoDeleteMixin, HistoryAdmin):
     list_display = ["user", "role", "unit", "started_on", "ended_on"]
     list_filter = ["role", ("ended_on", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "user__full_name", "unit__code"]
@@ -198,7 +198,7 @@ class RoleAssignmentAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class CalendarDayAdmin(NoDeleteMixin, HistoryAdmin):
     """A correction is added here; it is never deleted or rewritten, only withdrawn with a reason."""
 
     list_display = ["date", "kind", "name", "withdrawn_at"]

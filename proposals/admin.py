@@ -3,10 +3,10 @@ nothing submitted can be deleted."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from portal.actions import action_label
 from portal.admin import PrivateFilesMixin
+from portal.history import HistoryAdmin
 from proposals.models import Proposal, ProposalAttachment, ProposalTransition
 
 
@@ -46,7 +46,7 @@ class ActionFilter(admin.SimpleListFilter):
         return queryset.filter(action=self.value()) if self.value() else queryset
 
 
-class ReadOnlyAdmin(ReadOnly, SimpleHistoryAdmin):
+class ReadOnlyAdmin(ReadOnly, HistoryAdmin):
     pass
 
 

@@ -24,3 +24,11 @@ def vnd(value) -> str:
 def dict_get(mapping, key):
     """`mapping|dict_get:key` — a dictionary's value for a key a template holds in a variable."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def history_reason(record) -> str:
+    """The reason of a history row (django-simple-history) in the reader's language."""
+    from portal.history import reason_text
+
+    return reason_text(record.history_change_reason, getattr(record, "instance_type", None))

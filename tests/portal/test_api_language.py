@@ -209,3 +209,31 @@ def test_every_message_of_the_installed_simple_history_has_its_vietnamese(client
     page = client.get(f"/admin/proposals/proposal/{proposal.pk}/history/").content.decode()
     assert "Lý do thay đổi" in page and "Người thay đổi" in page and "Change reason" not in page
     assert 'class="paginator" style=' not in page
+
+
+def test_the_admin_history_reads_labels_and_reasons_in_vietnamese(client, demo):
+    """Each change's values as the pages show them (a status by its label, an empty value as —)
+    and each row's reason in the reader's language, not the codes stored."""
+    from tests.proposals.conftest import make_proposal
+
+    proposal = make_proposal(demo["cadre_a"], "approved")
+    reasons = set(proposal.history.values_list("history_change_reason", flat=True)) - {None, ""}
+    client.force_login(demo["admin"])
+    page = client.get(f"/admin/proposals/proposal/{proposal.pk}/history/").content.decode()
+    assert "Được phê duyệt" in page and "&rarr;&nbsp;&nbsp;approved" not in page and "(pk=None)" not in page
+    assert reasons and not any(f"<td>\n          {reason}\n" in page for reason in reasons)
+
+
+def test_a_stored_reason_reads_in_the_readers_language():
+    from django.utils import translation
+
+    from portal.history import reason_text
+    from proposals.models import Proposal
+
+    with translation.override("vi"):
+        assert reason_text("submit by cadre_a") == "Đã gửi (cadre_a)"
+        edited = reason_text("edited by cadre_a: necessity, nope", Proposal)
+        assert edited.startswith("Đã sửa (cadre_a): ") and edited.endswith(", nope")
+        assert "necessity" not in edited
+        assert reason_text("something new") == "something new"
+        assert reason_text(None) == ""
