@@ -20,6 +20,7 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from portal.actions import ACTION_LABELS
+from portal.text import money
 
 # The reasons the services write without a person (and the first words of those with one).
 REASONS = {
@@ -95,9 +96,7 @@ def readable(field: models.Field, value: Any) -> Any:
     if isinstance(value, datetime.date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     if field.name.endswith("_vnd") and isinstance(value, int | Decimal):
-        from portal.templatetags.portal_tags import vnd
-
-        return vnd(value)
+        return money(value)
     return value
 
 

@@ -1,6 +1,7 @@
-"""Text helpers: Vietnamese search that also matches without diacritics."""
+"""Text helpers: Vietnamese search that also matches without diacritics; money in đồng."""
 
 import unicodedata
+from decimal import Decimal, InvalidOperation
 
 
 def fold(text: str) -> str:
@@ -37,3 +38,15 @@ def shown_number(value) -> str:
     from django.utils.formats import number_format
 
     return number_format(plain_number(value), force_grouping=True)
+
+
+def money(value) -> str:
+    """An amount in đồng, grouped with dots: 1234567 → "1.234.567 ₫"; empty stays empty."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = int(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return ""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{abs(amount):,}".replace(",", ".") + " ₫"
