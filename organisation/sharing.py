@@ -28,6 +28,7 @@ class Share:
     label: str
     part: str
     by_hand: bool
+    person: int | None = None  # a record's: the person it follows by the rule
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,10 @@ def _split(index: int, step: Step, unit: Unit) -> Split:
         total += rows.count()
         for row in rows[: max(LIMIT - listed, 0)]:
             key = f"{follower.label}:{row.pk}"
-            part = step.records.get(key) or _rule(step, person_of(row, follower.person), people)
+            person = person_of(row, follower.person)
+            part = step.records.get(key) or _rule(step, person, people)
             label = f"{str(follower.model._meta.verbose_name).capitalize()}: {row}"
-            shares.append(Share(f"record:{key}", "record", label, part, key in step.records))
+            shares.append(Share(f"record:{key}", "record", label, part, key in step.records, person))
             listed += 1
     existing = dict(
         Unit.objects.filter(code__in=[part.code for part in step.into]).values_list("code", "name")
@@ -131,14 +133,7 @@ def shared(plan: Plan, index: int, choices: dict[str, str]) -> Plan:
         if key.startswith("record:"):
             label_pk = key.removeprefix("record:")
             records.pop(label_pk, None)
-            if part != _rule_of(label_pk, step, by_person):
+            if part != _rule(step, known[key].person, by_person):
                 records[label_pk] = part
     changed = replace(step, people=kept_people, children=children, records=records)
     return with_steps(plan, [changed if n == index else other for n, other in enumerate(plan.steps)])
-
-
-def _rule_of(label_pk: str, step: Step, people: dict[int, str]) -> str:
-    label, _sep, pk = label_pk.rpartition(":")
-    follower = successors.FOLLOWERS[label]
-    row = follower.model._default_manager.select_related(*follower.related).get(pk=pk)
-    return _rule(step, person_of(row, follower.person), people)
